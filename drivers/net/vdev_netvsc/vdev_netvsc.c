@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright 2026 The vdev_netvsc authors
+ */
+
+/*
+ * net_vdev_netvsc: one fail-safe port per NetVSC netdevice of a Hyper-V
+ * guest, its sub-devices being the accelerated-networking VF and, where the
+ * kernel allows, a tap PMD on the NetVSC itself.
+ *
+ * Registration, probe, remove and the auto-probe scan. Probe reads top to
+ * bottom: parse devargs, take one snapshot, select, create one context per
+ * NetVSC taken, start the monitor.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bus_vdev_driver.h>
+#include <rte_bus_vdev.h>
+#include <rte_common.h>
+#include <rte_devargs.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_hypervisor.h>
+#include <rte_spinlock.h>
+
+#include "vdev_netvsc_private.h"
+
+/** At most this many NetVSCs per instance. */
+#define VSC_MAX_CONTEXTS RTE_MAX_ETHPORTS
+
+RTE_LOG_REGISTER_DEFAULT(vdev_netvsc_logtype, NOTICE);
+
+/** Probed instances; probe and remove run on the main thread. */
+static TAILQ_HEAD(, vdev_netvsc_instance) vsc_instances =
+	TAILQ_HEAD_INITIALIZER(vsc_instances);
+
+/** Free an instance whose monitor is stopped, removing its ports. */
+static void
+vsc_instance_free(struct vdev_netvsc_instance *inst)
+{
+	struct vdev_netvsc_ctx *ctx;
+
+	while ((ctx = LIST_FIRST(&inst->ctx_list)) != NULL) {
+		LIST_REMOVE(ctx, next);
+		vdev_netvsc_ctx_destroy(ctx, inst->dev);
+	}
+	vdev_netvsc_nl_monitor_close(inst->mon);
+	vdev_netvsc_nl_close(inst->nl);
+	vdev_netvsc_snapshot_free(&inst->snap);
+	free(inst);
+}
+
+/**
+ * Whether tap's remote= can work on this kernel. Says so once, in one
+ * message, rather than letting fail-safe retry a failing tap for ever.
+ */
+static bool
+vsc_tap_usable(void)
+{
+	static int usable = -1;
+	char missing[64];
+	int ret;
+
+	if (usable >= 0)
+		return usable;
+	ret = vdev_netvsc_nl_tc_check(missing, sizeof(missing));
+	if (ret == -ENOTSUP) {
+		DRV_LOG(WARNING, "this kernel lacks %s, which the tap PMD's"
+			" remote= needs: ports get no tap sub-device, so there"
+			" is no fallback path through the NetVSC interface and"
+			" only the VF carries traffic", missing);
+		usable = 0;
+	} else {
+		/* Could not tell (e.g. no CAP_NET_ADMIN): let tap try. */
+		if (ret != 0)
+			DRV_LOG(DEBUG, "cannot check tap remote= support: %s",
+				strerror(-ret));
+		usable = 1;
+	}
+	return usable;
+}
+
+/** Create one context per NetVSC selected. */
+static int
+vsc_instance_populate(struct vdev_netvsc_instance *inst,
+		      const int *ifindex, unsigned int count)
+{
+	struct vdev_netvsc_port_opts opts = {
+		.hotplug_poll = inst->args.hotplug_poll,
+	};
+	unsigned int i;
+
+	if (count == 0)
+		return 0;
+	opts.tap = vsc_tap_usable();
+	for (i = 0; i != count; ++i) {
+		const struct vdev_netvsc_netdev *netvsc;
+		struct vdev_netvsc_ctx *ctx;
+
+		netvsc = vdev_netvsc_snapshot_find(&inst->snap, ifindex[i]);
+		ctx = vdev_netvsc_ctx_create(netvsc,
+				vdev_netvsc_vf_find(&inst->snap, netvsc), &opts);
+		if (ctx == NULL)
+			return -rte_errno;
+		LIST_INSERT_HEAD(&inst->ctx_list, ctx, next);
+	}
+	return 0;
+}
+
+static int
+vdev_netvsc_probe(struct rte_vdev_device *vdev)
+{
+	const char *name = rte_vdev_device_name(vdev);
+	struct vdev_netvsc_instance *inst;
+	int *ifindex = NULL;
+	unsigned int count;
+	int ret;
+
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		/* The primary owns the ports; fail-safe attaches them here. */
+		DRV_LOG(DEBUG, "%s: secondary process, nothing to do", name);
+		return 0;
+	}
+	inst = calloc(1, sizeof(*inst));
+	if (inst == NULL)
+		return -ENOMEM;
+	inst->dev = &vdev->device;
+	LIST_INIT(&inst->ctx_list);
+	ret = vdev_netvsc_args_parse(rte_vdev_device_args(vdev), &inst->args);
+	if (ret != 0) {
+		DRV_LOG(ERR, "%s: invalid devargs, nothing created", name);
+		goto free_inst;
+	}
+	if (inst->args.ignore) {
+		DRV_LOG(DEBUG, "%s: ignore=1, nothing to do", name);
+		goto keep_inst;
+	}
+	/* Subscribe before the snapshot, so no event falls in between. */
+	inst->mon = vdev_netvsc_nl_monitor_open();
+	inst->nl = vdev_netvsc_nl_open();
+	if (inst->mon == NULL || inst->nl == NULL) {
+		ret = -rte_errno;
+		DRV_LOG(ERR, "%s: cannot open netlink sockets: %s", name,
+			strerror(rte_errno));
+		goto free_inst;
+	}
+	ret = vdev_netvsc_snapshot_take(&inst->snap, &inst->args, inst->nl);
+	if (ret != 0)
+		goto free_inst;
+	ifindex = calloc(VSC_MAX_CONTEXTS, sizeof(*ifindex));
+	if (ifindex == NULL) {
+		ret = -ENOMEM;
+		goto free_inst;
+	}
+	ret = vdev_netvsc_select(&inst->args, &inst->snap, ifindex,
+				 VSC_MAX_CONTEXTS, &count);
+	if (ret == 0)
+		ret = vsc_instance_populate(inst, ifindex, count);
+	free(ifindex);
+	if (ret != 0)
+		goto free_inst;
+	if (count == 0) {
+		/* Nothing to watch: stay silent and idle. */
+		DRV_LOG(DEBUG, "%s: no NetVSC interface to take", name);
+		goto keep_inst;
+	}
+	ret = vdev_netvsc_monitor_start(inst);
+	if (ret != 0)
+		goto free_inst;
+keep_inst:
+	TAILQ_INSERT_TAIL(&vsc_instances, inst, next);
+	return 0;
+free_inst:
+	vsc_instance_free(inst);
+	return ret;
+}
+
+static int
+vdev_netvsc_remove(struct rte_vdev_device *vdev)
+{
+	struct vdev_netvsc_instance *inst;
+
+	TAILQ_FOREACH(inst, &vsc_instances, next)
+		if (inst->dev == &vdev->device)
+			break;
+	if (inst == NULL)
+		return 0; /* secondary process, or probe failed */
+	TAILQ_REMOVE(&vsc_instances, inst, next);
+	vdev_netvsc_monitor_stop(inst);
+	vsc_instance_free(inst);
+	return 0;
+}
+
+static struct rte_vdev_driver vdev_netvsc_driver = {
+	.probe = vdev_netvsc_probe,
+	.remove = vdev_netvsc_remove,
+};
+
+RTE_PMD_REGISTER_VDEV(VDEV_NETVSC_DRIVER, vdev_netvsc_driver);
+RTE_PMD_REGISTER_ALIAS(VDEV_NETVSC_DRIVER, eth_vdev_netvsc);
+RTE_PMD_REGISTER_PARAM_STRING(VDEV_NETVSC_DRIVER,
+			      "iface=<string> "
+			      "mac=<string> "
+			      "force=<int> "
+			      "ignore=<int> "
+			      "hotplug_poll=<int>");
+
+/*
+ * Auto-probe: in a Hyper-V guest, add an instance unless the user gave one.
+ */
+
+/** Stop a walk at the first NetVSC. */
+static int
+vsc_found(const char *ifname __rte_unused, void *arg __rte_unused)
+{
+	return 1;
+}
+
+/** Whether a devargs entry names an instance of this driver. */
+static bool
+vsc_devargs_ours(const struct rte_devargs *da)
+{
+	return strncmp(da->name, VDEV_NETVSC_DRIVER_NAME,
+		       strlen(VDEV_NETVSC_DRIVER_NAME)) == 0 ||
+	       strncmp(da->name, VDEV_NETVSC_DRIVER_ALIAS,
+		       strlen(VDEV_NETVSC_DRIVER_ALIAS)) == 0;
+}
+
+/** vdev custom scan: runs at every vdev bus scan, adds devargs once. */
+static void
+vsc_scan(void *arg __rte_unused)
+{
+	static bool done;
+	struct rte_devargs *da;
+
+	if (done)
+		return;
+	done = true;
+	RTE_EAL_DEVARGS_FOREACH("vdev", da)
+		if (vsc_devargs_ours(da))
+			return;
+	if (rte_devargs_add(RTE_DEVTYPE_VIRTUAL, VDEV_NETVSC_DRIVER_NAME) < 0)
+		DRV_LOG(ERR, "cannot add %s devargs for auto-probe",
+			VDEV_NETVSC_DRIVER_NAME);
+}
+
+RTE_INIT(vdev_netvsc_auto_probe)
+{
+	if (rte_hypervisor_get() != RTE_HYPERVISOR_HYPERV &&
+	    vdev_netvsc_sysfs_netvsc_foreach(vsc_found, NULL) != 1)
+		return;
+	if (rte_vdev_add_custom_scan(vsc_scan, NULL) < 0)
+		DRV_LOG(ERR, "cannot register the auto-probe scan");
+}

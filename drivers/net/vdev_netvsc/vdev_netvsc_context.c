@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright 2026 The vdev_netvsc authors
+ */
+
+/*
+ * One context per NetVSC taken: its fail-safe port and the pipe that tells
+ * fail-safe where the VF is.
+ *
+ * Fail-safe 22.11 reads the pipe only while its VF sub-device is unparsed,
+ * takes the last line, then retries that address for ever. So the pipe is
+ * a one-slot mailbox that always tells the truth: empty while there is no
+ * VF, exactly one line for the current VF otherwise, written again only
+ * when the VF changes or when fail-safe has let go of its VF sub-device.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <bus_driver.h>
+#include <bus_vdev_driver.h>
+#include <dev_driver.h>
+#include <ethdev_driver.h>
+#include <rte_bus_vdev.h>
+#include <rte_common.h>
+#include <rte_dev.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_string_fns.h>
+
+#include "vdev_netvsc_private.h"
+
+/** Fail-safe devargs: fd(), dev(), mac=, hotplug_poll=. */
+#define VSC_PORT_ARGS_LEN 256
+
+static int
+vsc_dev_name_cmp(const struct rte_device *dev, const void *name)
+{
+	return strcmp(dev->name, name);
+}
+
+static int
+vsc_dev_any(const struct rte_device *dev __rte_unused,
+	    const void *data __rte_unused)
+{
+	return 0;
+}
+
+/** The vdev bus; it is always there when this driver is. */
+static const struct rte_bus *
+vsc_vdev_bus(void)
+{
+	return rte_bus_find_by_name("vdev");
+}
+
+/** A vdev by name, probed or not. */
+static struct rte_device *
+vsc_vdev_find(const char *name)
+{
+	const struct rte_bus *bus = vsc_vdev_bus();
+
+	return bus == NULL ? NULL :
+		bus->find_device(NULL, vsc_dev_name_cmp, name);
+}
+
+/** Lowest N such that no vdev is named net_failsafe_vsc<N>: stable names. */
+static unsigned int
+vsc_port_id_alloc(void)
+{
+	char name[RTE_DEV_NAME_MAX_LEN];
+	unsigned int id;
+
+	for (id = 0; ; ++id) {
+		snprintf(name, sizeof(name), VDEV_NETVSC_PORT_PREFIX "%u", id);
+		if (vsc_vdev_find(name) == NULL)
+			return id;
+	}
+}
+
+/** Empty the pipe through our own read end. */
+static void
+vsc_pipe_drain(struct vdev_netvsc_ctx *ctx)
+{
+	char buf[VDEV_NETVSC_LINE_LEN * 4];
+
+	while (read(ctx->pipe[0], buf, sizeof(buf)) > 0)
+		;
+}
+
+/** Whether the pipe holds a line fail-safe has not read. */
+static bool
+vsc_pipe_pending(const struct vdev_netvsc_ctx *ctx)
+{
+	int n = 0;
+
+	return ioctl(ctx->pipe[0], FIONREAD, &n) == 0 && n > 0;
+}
+
+/** Put the current VF line into the empty pipe. */
+static void
+vsc_pipe_write(struct vdev_netvsc_ctx *ctx)
+{
+	size_t len = strlen(ctx->vf_line);
+	ssize_t n;
+
+	vsc_pipe_drain(ctx);
+	n = write(ctx->pipe[1], ctx->vf_line, len);
+	if (n != (ssize_t)len) {
+		DRV_LOG(ERR, "%s: cannot tell fail-safe about VF %s: %s",
+			ctx->port_name, ctx->vf_pci,
+			n < 0 ? strerror(errno) : "short write");
+		return;
+	}
+	ctx->offers++;
+}
+
+/** Whether fail-safe runs a sub-device on the VF's PCI device. */
+static bool
+vsc_vf_attached(const struct vdev_netvsc_ctx *ctx)
+{
+	uint16_t port;
+
+	if (ctx->vf_pci[0] == '\0')
+		return false;
+	/* Sub-devices are owned by fail-safe: walk every port, owned or not. */
+	for (port = rte_eth_find_next(0); port < RTE_MAX_ETHPORTS;
+	     port = rte_eth_find_next(port + 1)) {
+		const struct rte_device *dev = rte_eth_devices[port].device;
+
+		if (dev != NULL && strcmp(dev->name, ctx->vf_pci) == 0)
+			return true;
+	}
+	return false;
+}
+
+/**
+ * Tell fail-safe which VF the NetVSC has now; does nothing when that has
+ * not changed (a rename of the VF changes nothing fail-safe sees).
+ *
+ * @param[in, out] ctx
+ *   The context.
+ * @param[in] vf
+ *   The VF now, or NULL when there is none.
+ */
+void
+vdev_netvsc_ctx_offer(struct vdev_netvsc_ctx *ctx,
+		      const struct vdev_netvsc_netdev *vf)
+{
+	char line[VDEV_NETVSC_LINE_LEN] = "";
+
+	if (vf != NULL && vdev_netvsc_vf_line(vf, line, sizeof(line)) != 0) {
+		DRV_LOG(ERR, "%s: VF address %s too long", ctx->port_name,
+			vf->pci.addr);
+		vf = NULL;
+		line[0] = '\0';
+	}
+	if (strcmp(line, ctx->vf_line) == 0 &&
+	    ctx->vf_ifindex == (vf != NULL ? vf->link.ifindex : 0))
+		return;
+	if (vf == NULL) {
+		DRV_LOG(NOTICE, "%s: VF %s of %s is gone", ctx->port_name,
+			ctx->vf_pci, ctx->if_name);
+		vsc_pipe_drain(ctx);
+		ctx->vf_ifindex = 0;
+		ctx->vf_pci[0] = '\0';
+		ctx->vf_line[0] = '\0';
+		ctx->vf_attached = false;
+		return;
+	}
+	ctx->vf_ifindex = vf->link.ifindex;
+	strlcpy(ctx->vf_pci, vf->pci.addr, sizeof(ctx->vf_pci));
+	strlcpy(ctx->vf_line, line, sizeof(ctx->vf_line));
+	ctx->vf_attached = vsc_vf_attached(ctx);
+	DRV_LOG(NOTICE, "%s: VF %s (%s) of %s offered to fail-safe",
+		ctx->port_name, vf->link.name, vf->pci.addr, ctx->if_name);
+	vsc_pipe_write(ctx);
+}
+
+/**
+ * After fail-safe took or dropped a sub-device: note whether it runs on
+ * the VF, and offer the VF again when fail-safe let go of it while it is
+ * still there, since fail-safe will read the pipe once more.
+ *
+ * @param[in, out] ctx
+ *   The context.
+ * @param[in] vf_alive
+ *   Whether the VF netdevice still exists.
+ */
+void
+vdev_netvsc_ctx_reoffer(struct vdev_netvsc_ctx *ctx, bool vf_alive)
+{
+	bool attached = vsc_vf_attached(ctx);
+
+	if (attached != ctx->vf_attached)
+		DRV_LOG(NOTICE, "%s: fail-safe %s VF %s", ctx->port_name,
+			attached ? "runs on" : "let go of", ctx->vf_pci);
+	ctx->vf_attached = attached;
+	if (ctx->vf_ifindex == 0 || attached || vsc_pipe_pending(ctx))
+		return;
+	if (!vf_alive) {
+		/* Its removal event is on its way; say nothing meanwhile. */
+		return;
+	}
+	vsc_pipe_write(ctx);
+}
+
+/** Build the fail-safe devargs of a context. */
+static int
+vsc_port_args(const struct vdev_netvsc_ctx *ctx,
+	      const struct vdev_netvsc_port_opts *opts,
+	      char *args, size_t size)
+{
+	char mac[RTE_ETHER_ADDR_FMT_SIZE];
+	char tap[IF_NAMESIZE + 64] = "";
+	char poll[32] = "";
+	int n;
+
+	rte_ether_format_addr(mac, sizeof(mac), &ctx->mac);
+	if (opts->tap)
+		snprintf(tap, sizeof(tap), "dev(" VDEV_NETVSC_TAP_PREFIX
+			 "%u,remote=%s),", ctx->id, ctx->if_name);
+	if (opts->hotplug_poll != 0)
+		snprintf(poll, sizeof(poll), ",hotplug_poll=%" PRIu64,
+			 opts->hotplug_poll);
+	/* The VF first: fail-safe prefers its first sub-device. */
+	n = snprintf(args, size, "fd(%d),%smac=%s%s", ctx->pipe[0], tap, mac,
+		     poll);
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+/**
+ * Create the context of a NetVSC: offer its VF if it has one, then create
+ * its fail-safe port, so that fail-safe finds the VF at once.
+ *
+ * @param[in] netvsc
+ *   The NetVSC netdevice.
+ * @param[in] vf
+ *   Its VF, or NULL.
+ * @param[in] opts
+ *   Port options.
+ * @return
+ *   The context, or NULL with rte_errno set (logged).
+ */
+struct vdev_netvsc_ctx *
+vdev_netvsc_ctx_create(const struct vdev_netvsc_netdev *netvsc,
+		       const struct vdev_netvsc_netdev *vf,
+		       const struct vdev_netvsc_port_opts *opts)
+{
+	char args[VSC_PORT_ARGS_LEN];
+	struct vdev_netvsc_ctx *ctx;
+	int ret;
+
+	ctx = calloc(1, sizeof(*ctx));
+	if (ctx == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	ctx->ifindex = netvsc->link.ifindex;
+	strlcpy(ctx->if_name, netvsc->link.name, sizeof(ctx->if_name));
+	ctx->mac = netvsc->link.mac;
+	if (pipe2(ctx->pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+		ret = -errno;
+		DRV_LOG(ERR, "%s: cannot create a pipe: %s", ctx->if_name,
+			strerror(errno));
+		goto free_ctx;
+	}
+	ctx->id = vsc_port_id_alloc();
+	snprintf(ctx->port_name, sizeof(ctx->port_name),
+		 VDEV_NETVSC_PORT_PREFIX "%u", ctx->id);
+	ret = vsc_port_args(ctx, opts, args, sizeof(args));
+	if (ret != 0) {
+		DRV_LOG(ERR, "%s: fail-safe devargs too long", ctx->if_name);
+		goto close_pipe;
+	}
+	vdev_netvsc_ctx_offer(ctx, vf);
+	ret = rte_eal_hotplug_add("vdev", ctx->port_name, args);
+	if (ret < 0) {
+		DRV_LOG(ERR, "%s: cannot create fail-safe port %s (%s): %s",
+			ctx->if_name, ctx->port_name, args, strerror(-ret));
+		goto close_pipe;
+	}
+	ctx->vf_attached = vsc_vf_attached(ctx);
+	DRV_LOG(NOTICE, "%s -> %s", ctx->if_name, ctx->port_name);
+	DRV_LOG(DEBUG, "%s devargs: %s", ctx->port_name, args);
+	return ctx;
+close_pipe:
+	close(ctx->pipe[0]);
+	close(ctx->pipe[1]);
+free_ctx:
+	free(ctx);
+	rte_errno = -ret;
+	return NULL;
+}
+
+/**
+ * Remove a fail-safe port.
+ *
+ * EAL cleanup walks the vdev list holding a pointer to the device after
+ * the one it removes. When our port is that device, freeing it would pull
+ * the list from under the walk: it is then only detached from its driver,
+ * which the walk frees after us, or which our next probe reuses by name.
+ */
+static void
+vsc_port_remove(struct vdev_netvsc_ctx *ctx, const struct rte_device *owner)
+{
+	const struct rte_bus *bus = vsc_vdev_bus();
+	struct rte_device *dev = vsc_vdev_find(ctx->port_name);
+	const struct rte_vdev_driver *drv;
+	int ret;
+
+	if (dev == NULL)
+		return;
+	if (owner != NULL && bus->find_device(owner, vsc_dev_any, NULL) == dev) {
+		if (dev->driver == NULL)
+			return;
+		drv = container_of(dev->driver, const struct rte_vdev_driver,
+				   driver);
+		ret = drv->remove != NULL ? drv->remove(RTE_DEV_TO_VDEV(dev)) : 0;
+		dev->driver = NULL;
+	} else {
+		ret = rte_dev_remove(dev);
+	}
+	if (ret < 0)
+		DRV_LOG(ERR, "%s: cannot remove port %s: %s", ctx->if_name,
+			ctx->port_name, strerror(-ret));
+}
+
+/**
+ * Remove the fail-safe port of a context, then close its pipe (fail-safe
+ * reads it up to its removal) and free it.
+ *
+ * @param[in] ctx
+ *   The context.
+ * @param[in] owner
+ *   Our own vdev, whose list successor needs care during EAL cleanup.
+ */
+void
+vdev_netvsc_ctx_destroy(struct vdev_netvsc_ctx *ctx,
+			const struct rte_device *owner)
+{
+	vsc_port_remove(ctx, owner);
+	close(ctx->pipe[0]);
+	close(ctx->pipe[1]);
+	DRV_LOG(DEBUG, "%s: port %s removed", ctx->if_name, ctx->port_name);
+	free(ctx);
+}

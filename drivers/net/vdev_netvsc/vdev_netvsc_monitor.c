@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright 2026 The vdev_netvsc authors
+ */
+
+/*
+ * Events: link events from netlink keep the snapshot current, ethdev events
+ * say when fail-safe takes or drops a VF. Everything runs on the EAL
+ * interrupt thread; nothing polls.
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_alarm.h>
+#include <rte_common.h>
+#include <rte_dev.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_interrupts.h>
+#include <rte_pause.h>
+#include <rte_string_fns.h>
+
+#include "vdev_netvsc_private.h"
+
+/** Whether a link event may concern a context: its master or its MAC. */
+static bool
+vsc_monitor_relevant(const struct vdev_netvsc_instance *inst,
+		     const struct vdev_netvsc_link *link)
+{
+	const struct vdev_netvsc_ctx *ctx;
+
+	LIST_FOREACH(ctx, &inst->ctx_list, next) {
+		if (link->ifindex == ctx->ifindex)
+			return true;
+		if (link->master == ctx->ifindex ||
+		    rte_is_same_ether_addr(&link->mac, &ctx->mac))
+			return true;
+	}
+	return false;
+}
+
+/** Update the snapshot with one link event. */
+static void
+vsc_monitor_event(const struct vdev_netvsc_link *link, bool removed, void *arg)
+{
+	struct vdev_netvsc_instance *inst = arg;
+	struct vdev_netvsc_netdev *nd;
+	struct vdev_netvsc_netdev fresh = { .link = *link };
+
+	inst->events++;
+	nd = vdev_netvsc_snapshot_find(&inst->snap, link->ifindex);
+	if (removed) {
+		if (nd != NULL)
+			vdev_netvsc_snapshot_del(&inst->snap, link->ifindex);
+		return;
+	}
+	if (nd != NULL && nd->kind != VDEV_NETVSC_KIND_OTHER) {
+		/* Renamed, re-mastered or re-addressed: sysfs kind holds. */
+		nd->link = *link;
+		return;
+	}
+	if (!vsc_monitor_relevant(inst, link)) {
+		if (nd != NULL)
+			nd->link = *link;
+		return;
+	}
+	/* A VF candidate, maybe new: sysfs tells whether it is on PCI. */
+	vdev_netvsc_snapshot_classify(&fresh);
+	if (nd != NULL)
+		fresh.routed = nd->routed;
+	if (nd != NULL || fresh.kind != VDEV_NETVSC_KIND_OTHER)
+		vdev_netvsc_snapshot_put(&inst->snap, &fresh);
+}
+
+/** Decide each context's VF from the snapshot, and act. */
+static void
+vsc_monitor_apply(struct vdev_netvsc_instance *inst)
+{
+	struct vdev_netvsc_ctx *ctx;
+
+	LIST_FOREACH(ctx, &inst->ctx_list, next) {
+		const struct vdev_netvsc_netdev *netvsc;
+
+		netvsc = vdev_netvsc_snapshot_find(&inst->snap, ctx->ifindex);
+		if (netvsc != NULL && strcmp(netvsc->link.name, ctx->if_name)) {
+			DRV_LOG(NOTICE, "%s: %s renamed %s", ctx->port_name,
+				ctx->if_name, netvsc->link.name);
+			strlcpy(ctx->if_name, netvsc->link.name,
+				sizeof(ctx->if_name));
+		}
+		vdev_netvsc_ctx_offer(ctx,
+				      vdev_netvsc_vf_find(&inst->snap, netvsc));
+	}
+}
+
+/**
+ * Take a fresh snapshot after lost events, keeping every context's NetVSC
+ * listed by ifindex (a renamed one is no longer found by its iface= name).
+ *
+ * @param[in, out] inst
+ *   The instance.
+ */
+void
+vdev_netvsc_monitor_sync(struct vdev_netvsc_instance *inst)
+{
+	struct vdev_netvsc_snapshot snap;
+	struct vdev_netvsc_ctx *ctx;
+	int ret;
+
+	inst->resyncs++;
+	ret = vdev_netvsc_snapshot_take(&snap, &inst->args, inst->nl);
+	if (ret != 0)
+		return; /* logged; keep what we had */
+	LIST_FOREACH(ctx, &inst->ctx_list, next) {
+		struct vdev_netvsc_netdev nd = { .kind = VDEV_NETVSC_KIND_OTHER };
+
+		if (vdev_netvsc_snapshot_find(&snap, ctx->ifindex) != NULL)
+			continue;
+		if (vdev_netvsc_nl_link_get(inst->nl, ctx->ifindex, NULL,
+					    &nd.link) != 0)
+			continue;
+		vdev_netvsc_snapshot_classify(&nd);
+		vdev_netvsc_snapshot_put(&snap, &nd);
+	}
+	vdev_netvsc_snapshot_free(&inst->snap);
+	inst->snap = snap;
+}
+
+/** The link socket is readable: drain it, then decide and act once. */
+static void
+vsc_monitor_intr(void *arg)
+{
+	struct vdev_netvsc_instance *inst = arg;
+	int ret;
+
+	ret = vdev_netvsc_nl_monitor_read(inst->mon, vsc_monitor_event, inst);
+	if (ret == -ENOBUFS) {
+		DRV_LOG(WARNING, "%s: link events lost (socket overrun), taking"
+			" a fresh snapshot", rte_dev_name(inst->dev));
+		/* Whatever queued after the overrun is older than the dump. */
+		vdev_netvsc_nl_monitor_read(inst->mon, vsc_monitor_event, inst);
+		vdev_netvsc_monitor_sync(inst);
+	} else if (ret < 0) {
+		DRV_LOG(ERR, "%s: cannot read link events: %s",
+			rte_dev_name(inst->dev), strerror(-ret));
+	}
+	vsc_monitor_apply(inst);
+}
+
+/** Deferred from an ethdev event: see what fail-safe runs on now. */
+static void
+vsc_monitor_ethdev_alarm(void *arg)
+{
+	struct vdev_netvsc_instance *inst = arg;
+	struct vdev_netvsc_ctx *ctx;
+
+	LIST_FOREACH(ctx, &inst->ctx_list, next) {
+		struct vdev_netvsc_link link;
+		bool alive;
+
+		alive = ctx->vf_ifindex != 0 &&
+			vdev_netvsc_nl_link_get(inst->nl, ctx->vf_ifindex,
+						NULL, &link) == 0;
+		vdev_netvsc_ctx_reoffer(ctx, alive);
+	}
+}
+
+/**
+ * A port was created or destroyed, maybe a VF sub-device of ours. Runs in
+ * whatever thread did it: only defer to the interrupt thread.
+ */
+static int
+vsc_monitor_ethdev_event(uint16_t port_id __rte_unused,
+			 enum rte_eth_event_type event __rte_unused,
+			 void *arg, void *ret_param __rte_unused)
+{
+	struct vdev_netvsc_instance *inst = arg;
+
+	if (!inst->stopping)
+		rte_eal_alarm_set(1, vsc_monitor_ethdev_alarm, inst);
+	return 0;
+}
+
+static void
+vsc_monitor_ethdev_unregister(struct vdev_netvsc_instance *inst)
+{
+	static const enum rte_eth_event_type events[] = {
+		RTE_ETH_EVENT_NEW, RTE_ETH_EVENT_DESTROY,
+	};
+	unsigned int i;
+
+	for (i = 0; i != RTE_DIM(events); ++i)
+		while (rte_eth_dev_callback_unregister(RTE_ETH_ALL, events[i],
+				vsc_monitor_ethdev_event, inst) == -EAGAIN)
+			rte_pause();
+}
+
+/**
+ * Hand the link socket (opened before the snapshot, so that no event is
+ * lost in between) to the EAL interrupt thread, and listen to ethdev
+ * events.
+ *
+ * @param[in, out] inst
+ *   The instance, its contexts created.
+ * @return
+ *   0 or a negative errno.
+ */
+int
+vdev_netvsc_monitor_start(struct vdev_netvsc_instance *inst)
+{
+	int ret;
+
+	inst->intr = rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE);
+	if (inst->intr == NULL)
+		return -ENOMEM;
+	if (rte_intr_fd_set(inst->intr,
+			    vdev_netvsc_nl_monitor_fd(inst->mon)) != 0 ||
+	    rte_intr_type_set(inst->intr, RTE_INTR_HANDLE_EXT) != 0) {
+		ret = -rte_errno;
+		goto free_intr;
+	}
+	ret = rte_eth_dev_callback_register(RTE_ETH_ALL, RTE_ETH_EVENT_NEW,
+					    vsc_monitor_ethdev_event, inst);
+	if (ret == 0)
+		ret = rte_eth_dev_callback_register(RTE_ETH_ALL,
+						    RTE_ETH_EVENT_DESTROY,
+						    vsc_monitor_ethdev_event,
+						    inst);
+	if (ret != 0)
+		goto unregister_ethdev;
+	ret = rte_intr_callback_register(inst->intr, vsc_monitor_intr, inst);
+	if (ret != 0)
+		goto unregister_ethdev;
+	return 0;
+unregister_ethdev:
+	vsc_monitor_ethdev_unregister(inst);
+free_intr:
+	rte_intr_instance_free(inst->intr);
+	inst->intr = NULL;
+	DRV_LOG(ERR, "%s: cannot listen to events: %s", rte_dev_name(inst->dev),
+		strerror(-ret));
+	return ret;
+}
+
+/**
+ * Stop listening: after this, nothing of the instance runs on the
+ * interrupt thread.
+ *
+ * @param[in, out] inst
+ *   The instance.
+ */
+void
+vdev_netvsc_monitor_stop(struct vdev_netvsc_instance *inst)
+{
+	inst->stopping = true;
+	if (inst->intr != NULL) {
+		vsc_monitor_ethdev_unregister(inst);
+		/* -EAGAIN while the callback runs: wait for it to return. */
+		while (rte_intr_callback_unregister(inst->intr,
+				vsc_monitor_intr, inst) == -EAGAIN)
+			rte_pause();
+		rte_intr_instance_free(inst->intr);
+		inst->intr = NULL;
+	}
+	rte_eal_alarm_cancel(vsc_monitor_ethdev_alarm, inst);
+	vdev_netvsc_nl_monitor_close(inst->mon);
+	inst->mon = NULL;
+}

@@ -1,0 +1,561 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright 2026 The vdev_netvsc authors
+ */
+
+/*
+ * Netlink, through libnl-route-3: the only file that includes libnl. It
+ * hands out plain structs and negative errno values.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <netlink/errno.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/classifier.h>
+#include <netlink/route/link.h>
+#include <netlink/route/qdisc.h>
+#include <netlink/route/tc.h>
+
+#include <rte_common.h>
+#include <rte_string_fns.h>
+
+#include "vdev_netvsc_private.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+#ifndef NETLINK_GET_STRICT_CHK
+#define NETLINK_GET_STRICT_CHK 12
+#endif
+
+/** Room for a burst of link events before the kernel drops some. */
+#define VDEV_NETVSC_NL_MONITOR_RCVBUF (256 * 1024)
+
+/** A query socket. */
+struct vdev_netvsc_nl {
+	struct nl_sock *sk; /**< synchronous requests */
+	bool strict; /**< the kernel filters dumps by ifindex */
+};
+
+/** A socket subscribed to link events. */
+struct vdev_netvsc_nl_monitor {
+	struct nl_sock *sk; /**< RTNLGRP_LINK member, non-blocking */
+	vdev_netvsc_nl_event_cb *cb; /**< set during a read */
+	void *arg; /**< its argument */
+	bool removed; /**< the message being parsed is RTM_DELLINK */
+};
+
+/** Map a libnl error code to a negative errno. */
+static int
+vsc_nl_errno(int nlerr)
+{
+	switch (nlerr < 0 ? -nlerr : nlerr) {
+	case 0:
+		return 0;
+	case NLE_NOMEM:
+		return -ENOMEM;
+	case NLE_AGAIN:
+		return -EAGAIN;
+	case NLE_PERM:
+		return -EPERM;
+	case NLE_NODEV:
+	case NLE_OBJ_NOTFOUND:
+		return -ENODEV;
+	case NLE_EXIST:
+		return -EEXIST;
+	case NLE_INVAL:
+	case NLE_MSG_TOOSHORT:
+	case NLE_MSGTYPE_NOSUPPORT:
+		return -EINVAL;
+	case NLE_OPNOTSUPP:
+		return -ENOTSUP;
+	case NLE_BUSY:
+		return -EBUSY;
+	case NLE_RANGE:
+		return -ERANGE;
+	default:
+		return -EIO;
+	}
+}
+
+/** Allocate and connect a NETLINK_ROUTE socket (libnl sets CLOEXEC). */
+static struct nl_sock *
+vsc_nl_socket(void)
+{
+	struct nl_sock *sk;
+	int ret;
+
+	sk = nl_socket_alloc();
+	if (sk == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	ret = nl_connect(sk, NETLINK_ROUTE);
+	if (ret < 0) {
+		rte_errno = -vsc_nl_errno(ret);
+		nl_socket_free(sk);
+		return NULL;
+	}
+	/* Belt and braces: the fd must not leak into exec'd children. */
+	fcntl(nl_socket_get_fd(sk), F_SETFD, FD_CLOEXEC);
+	return sk;
+}
+
+/**
+ * Open a netlink query socket.
+ *
+ * @return
+ *   The socket, or NULL with rte_errno set.
+ */
+struct vdev_netvsc_nl *
+vdev_netvsc_nl_open(void)
+{
+	struct vdev_netvsc_nl *nl;
+	int on = 1;
+
+	nl = calloc(1, sizeof(*nl));
+	if (nl == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	nl->sk = vsc_nl_socket();
+	if (nl->sk == NULL) {
+		free(nl);
+		return NULL;
+	}
+	/* Let the kernel filter address dumps by ifindex (Linux >= 4.20). */
+	nl->strict = setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK,
+				NETLINK_GET_STRICT_CHK, &on, sizeof(on)) == 0;
+	return nl;
+}
+
+/** Close a query socket; NULL is fine. */
+void
+vdev_netvsc_nl_close(struct vdev_netvsc_nl *nl)
+{
+	if (nl == NULL)
+		return;
+	nl_socket_free(nl->sk);
+	free(nl);
+}
+
+/** Fill a plain struct from a libnl link object. */
+static void
+vsc_link_fill(struct rtnl_link *obj, struct vdev_netvsc_link *link)
+{
+	struct nl_addr *addr = rtnl_link_get_addr(obj);
+	const char *name = rtnl_link_get_name(obj);
+
+	memset(link, 0, sizeof(*link));
+	link->ifindex = rtnl_link_get_ifindex(obj);
+	link->master = rtnl_link_get_master(obj);
+	if (name != NULL)
+		strlcpy(link->name, name, sizeof(link->name));
+	if (addr != NULL && nl_addr_get_len(addr) == RTE_ETHER_ADDR_LEN)
+		memcpy(&link->mac, nl_addr_get_binary_addr(addr),
+		       RTE_ETHER_ADDR_LEN);
+}
+
+/**
+ * Ask the kernel about one netdevice.
+ *
+ * @param[in] nl
+ *   Query socket.
+ * @param[in] ifindex
+ *   Its ifindex, or 0 to look it up by @p name.
+ * @param[in] name
+ *   Its name when @p ifindex is 0.
+ * @param[out] link
+ *   What the kernel says.
+ * @return
+ *   0, -ENODEV when there is no such netdevice, another negative errno.
+ */
+int
+vdev_netvsc_nl_link_get(struct vdev_netvsc_nl *nl, int ifindex,
+			const char *name, struct vdev_netvsc_link *link)
+{
+	struct rtnl_link *obj = NULL;
+	int ret;
+
+	ret = rtnl_link_get_kernel(nl->sk, ifindex, ifindex ? NULL : name, &obj);
+	if (ret < 0)
+		return vsc_nl_errno(ret);
+	vsc_link_fill(obj, link);
+	rtnl_link_put(obj);
+	return 0;
+}
+
+/** A dump walk: the callback and its argument. */
+struct vsc_link_walk {
+	vdev_netvsc_nl_link_cb *cb; /**< the caller's */
+	void *arg; /**< its argument */
+	int ret; /**< first non-zero callback return */
+};
+
+static void
+vsc_link_walk_one(struct nl_object *obj, void *opaque)
+{
+	struct vsc_link_walk *walk = opaque;
+	struct vdev_netvsc_link link;
+
+	if (walk->ret != 0)
+		return;
+	vsc_link_fill((struct rtnl_link *)obj, &link);
+	walk->ret = walk->cb(&link, walk->arg);
+}
+
+/**
+ * Dump every netdevice, read completely whatever its size.
+ *
+ * @param[in] nl
+ *   Query socket.
+ * @param[in] cb
+ *   Called with each link.
+ * @param[in] arg
+ *   Passed to @p cb.
+ * @return
+ *   0, what @p cb returned, or a negative errno.
+ */
+int
+vdev_netvsc_nl_link_dump(struct vdev_netvsc_nl *nl,
+			 vdev_netvsc_nl_link_cb *cb, void *arg)
+{
+	struct vsc_link_walk walk = { .cb = cb, .arg = arg };
+	struct nl_cache *cache = NULL;
+	int ret;
+
+	ret = rtnl_link_alloc_cache(nl->sk, AF_UNSPEC, &cache);
+	if (ret < 0)
+		return vsc_nl_errno(ret);
+	nl_cache_foreach(cache, vsc_link_walk_one, &walk);
+	nl_cache_free(cache);
+	return walk.ret;
+}
+
+/** State of an address dump for one ifindex. */
+struct vsc_addr_walk {
+	int ifindex; /**< netdevice asked about */
+	bool routed; /**< found an address that makes it in use */
+};
+
+/** Whether an address makes its netdevice "in use" by the kernel. */
+static bool
+vsc_addr_routed(struct rtnl_addr *addr)
+{
+	struct nl_addr *local = rtnl_addr_get_local(addr);
+	const struct in6_addr *in6;
+
+	switch (rtnl_addr_get_family(addr)) {
+	case AF_INET:
+		return true;
+	case AF_INET6:
+		/* A link-local address comes with "up" alone. */
+		if (local == NULL ||
+		    nl_addr_get_len(local) != sizeof(struct in6_addr))
+			return false;
+		in6 = nl_addr_get_binary_addr(local);
+		return !IN6_IS_ADDR_LINKLOCAL(in6);
+	default:
+		return false;
+	}
+}
+
+static void
+vsc_addr_walk_one(struct nl_object *obj, void *opaque)
+{
+	struct vsc_addr_walk *walk = opaque;
+	struct rtnl_addr *addr = (struct rtnl_addr *)obj;
+
+	if (rtnl_addr_get_ifindex(addr) == walk->ifindex &&
+	    vsc_addr_routed(addr))
+		walk->routed = true;
+}
+
+static int
+vsc_addr_valid(struct nl_msg *msg, void *opaque)
+{
+	nl_msg_parse(msg, vsc_addr_walk_one, opaque);
+	return NL_OK;
+}
+
+/**
+ * Whether a netdevice carries an address that puts it in use by the
+ * kernel: any IPv4 address, or an IPv6 address other than link-local.
+ * The dump is filtered by the kernel when it can, and read to its end.
+ *
+ * @param[in] nl
+ *   Query socket.
+ * @param[in] ifindex
+ *   The netdevice.
+ * @return
+ *   1 when routed, 0 when not, a negative errno on error.
+ */
+int
+vdev_netvsc_nl_routed(struct vdev_netvsc_nl *nl, int ifindex)
+{
+	struct vsc_addr_walk walk = { .ifindex = ifindex };
+	struct ifaddrmsg ifa = {
+		.ifa_family = AF_UNSPEC,
+		.ifa_index = nl->strict ? ifindex : 0,
+	};
+	struct nl_cb *cb;
+	int ret;
+
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (cb == NULL)
+		return -ENOMEM;
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, vsc_addr_valid, &walk);
+	ret = nl_send_simple(nl->sk, RTM_GETADDR, NLM_F_DUMP, &ifa, sizeof(ifa));
+	if (ret >= 0)
+		ret = nl_recvmsgs(nl->sk, cb);
+	nl_cb_put(cb);
+	if (ret < 0)
+		return vsc_nl_errno(ret);
+	return walk.routed;
+}
+
+/*
+ * Link monitor.
+ */
+
+static void
+vsc_monitor_obj(struct nl_object *obj, void *opaque)
+{
+	struct vdev_netvsc_nl_monitor *mon = opaque;
+	struct vdev_netvsc_link link;
+
+	vsc_link_fill((struct rtnl_link *)obj, &link);
+	mon->cb(&link, mon->removed, mon->arg);
+}
+
+static int
+vsc_monitor_valid(struct nl_msg *msg, void *opaque)
+{
+	struct vdev_netvsc_nl_monitor *mon = opaque;
+	int type = nlmsg_hdr(msg)->nlmsg_type;
+
+	if (type != RTM_NEWLINK && type != RTM_DELLINK)
+		return NL_SKIP;
+	mon->removed = type == RTM_DELLINK;
+	nl_msg_parse(msg, vsc_monitor_obj, mon);
+	return NL_OK;
+}
+
+/**
+ * Open a non-blocking socket subscribed to link events.
+ *
+ * @return
+ *   The monitor, or NULL with rte_errno set.
+ */
+struct vdev_netvsc_nl_monitor *
+vdev_netvsc_nl_monitor_open(void)
+{
+	struct vdev_netvsc_nl_monitor *mon;
+	int ret;
+
+	mon = calloc(1, sizeof(*mon));
+	if (mon == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	mon->sk = vsc_nl_socket();
+	if (mon->sk == NULL)
+		goto free_mon;
+	/* Events carry no sequence number of ours. */
+	nl_socket_disable_seq_check(mon->sk);
+	nl_socket_modify_cb(mon->sk, NL_CB_VALID, NL_CB_CUSTOM,
+			    vsc_monitor_valid, mon);
+	ret = nl_socket_add_membership(mon->sk, RTNLGRP_LINK);
+	if (ret == 0)
+		ret = nl_socket_set_nonblocking(mon->sk);
+	if (ret == 0)
+		ret = nl_socket_set_buffer_size(mon->sk,
+						VDEV_NETVSC_NL_MONITOR_RCVBUF, 0);
+	if (ret < 0) {
+		rte_errno = -vsc_nl_errno(ret);
+		goto free_sock;
+	}
+	return mon;
+free_sock:
+	nl_socket_free(mon->sk);
+free_mon:
+	free(mon);
+	return NULL;
+}
+
+/** Close a monitor; NULL is fine. */
+void
+vdev_netvsc_nl_monitor_close(struct vdev_netvsc_nl_monitor *mon)
+{
+	if (mon == NULL)
+		return;
+	nl_socket_free(mon->sk);
+	free(mon);
+}
+
+/** The fd to watch for readability. */
+int
+vdev_netvsc_nl_monitor_fd(const struct vdev_netvsc_nl_monitor *mon)
+{
+	return nl_socket_get_fd(mon->sk);
+}
+
+/**
+ * Handle every pending link event, without blocking.
+ *
+ * @param[in] mon
+ *   The monitor.
+ * @param[in] cb
+ *   Called with each link event.
+ * @param[in] arg
+ *   Passed to @p cb.
+ * @return
+ *   0 when drained; -ENOBUFS when the kernel dropped events (resync from
+ *   a fresh snapshot); another negative errno on error.
+ */
+int
+vdev_netvsc_nl_monitor_read(struct vdev_netvsc_nl_monitor *mon,
+			    vdev_netvsc_nl_event_cb *cb, void *arg)
+{
+	struct nl_cb *handlers = nl_socket_get_cb(mon->sk); /* takes a ref */
+	int ret;
+
+	mon->cb = cb;
+	mon->arg = arg;
+	/* One datagram per call; 0 once the socket is empty (EAGAIN). */
+	do {
+		ret = nl_recvmsgs_report(mon->sk, handlers);
+	} while (ret > 0);
+	nl_cb_put(handlers);
+	mon->cb = NULL;
+	if (ret == -NLE_NOMEM)
+		return -ENOBUFS; /* overrun: ENOBUFS comes back as NLE_NOMEM */
+	if (ret == -NLE_AGAIN)
+		return 0; /* drained */
+	return ret < 0 ? vsc_nl_errno(ret) : 0;
+}
+
+/*
+ * Whether tap's remote= can work: it needs the multiq qdisc and the flower
+ * classifier. Asked of the kernel on a throwaway tap netdevice, which goes
+ * away when its fd is closed.
+ */
+
+static int
+vsc_tc_try(struct nl_sock *sk, int ifindex, const char *kind)
+{
+	struct rtnl_qdisc *qdisc;
+	struct rtnl_cls *cls;
+	int ret;
+
+	if (strcmp(kind, "flower") != 0) {
+		qdisc = rtnl_qdisc_alloc();
+		if (qdisc == NULL)
+			return -ENOMEM;
+		rtnl_tc_set_ifindex(TC_CAST(qdisc), ifindex);
+		if (strcmp(kind, "ingress") == 0) {
+			rtnl_tc_set_parent(TC_CAST(qdisc), TC_H_INGRESS);
+			rtnl_tc_set_handle(TC_CAST(qdisc), TC_HANDLE(0xffff, 0));
+		} else {
+			rtnl_tc_set_parent(TC_CAST(qdisc), TC_H_ROOT);
+			rtnl_tc_set_handle(TC_CAST(qdisc), TC_HANDLE(1, 0));
+		}
+		ret = rtnl_tc_set_kind(TC_CAST(qdisc), kind);
+		if (ret == 0)
+			ret = rtnl_qdisc_add(sk, qdisc, NLM_F_CREATE);
+		rtnl_qdisc_put(qdisc);
+		return ret < 0 ? vsc_nl_errno(ret) : 0;
+	}
+	cls = rtnl_cls_alloc();
+	if (cls == NULL)
+		return -ENOMEM;
+	rtnl_tc_set_ifindex(TC_CAST(cls), ifindex);
+	rtnl_tc_set_parent(TC_CAST(cls), TC_HANDLE(0xffff, 0));
+	rtnl_cls_set_protocol(cls, ETH_P_ALL);
+	rtnl_cls_set_prio(cls, 1);
+	ret = rtnl_tc_set_kind(TC_CAST(cls), kind);
+	if (ret == 0)
+		ret = rtnl_cls_add(sk, cls, NLM_F_CREATE);
+	rtnl_cls_put(cls);
+	return ret < 0 ? vsc_nl_errno(ret) : 0;
+}
+
+/**
+ * Check that this kernel gives what tap's remote= needs.
+ *
+ * @param[out] missing
+ *   Filled with what is missing, e.g. "sch_multiq, cls_flower".
+ * @param[in] size
+ *   Size of @p missing.
+ * @return
+ *   0 when everything is there, -ENOTSUP when something is missing,
+ *   another negative errno when it could not be checked.
+ */
+int
+vdev_netvsc_nl_tc_check(char *missing, size_t size)
+{
+	static const struct {
+		const char *kind;
+		const char *module;
+	} needs[] = {
+		{ "multiq", "sch_multiq" },
+		{ "ingress", "sch_ingress" },
+		{ "flower", "cls_flower" },
+	};
+	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
+	struct nl_sock *sk;
+	unsigned int i;
+	int ifindex;
+	int ret = 0;
+	int fd;
+
+	missing[0] = '\0';
+	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		ret = -errno;
+		goto close_fd;
+	}
+	ifindex = if_nametoindex(ifr.ifr_name);
+	if (ifindex == 0) {
+		ret = -errno;
+		goto close_fd;
+	}
+	sk = vsc_nl_socket();
+	if (sk == NULL) {
+		ret = -rte_errno;
+		goto close_fd;
+	}
+	for (i = 0; i != RTE_DIM(needs); ++i) {
+		int err = vsc_tc_try(sk, ifindex, needs[i].kind);
+
+		if (err == -EPERM) {
+			ret = err;
+			break;
+		}
+		if (err != 0) {
+			if (missing[0] != '\0')
+				strlcat(missing, ", ", size);
+			strlcat(missing, needs[i].module, size);
+			ret = -ENOTSUP;
+		}
+	}
+	nl_socket_free(sk);
+close_fd:
+	close(fd); /* the tap netdevice goes with it */
+	return ret;
+}

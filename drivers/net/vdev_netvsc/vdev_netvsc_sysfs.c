@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright 2026 The vdev_netvsc authors
+ */
+
+/*
+ * What sysfs says of netdevices: which are NetVSC, which sit on the PCI
+ * bus. Every path is built from one root, $VDEV_NETVSC_SYSFS_ROOT or /sys,
+ * so that tests can point the driver at a tree of their own.
+ */
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <rte_common.h>
+#include <rte_string_fns.h>
+
+#include "vdev_netvsc_private.h"
+
+#define VDEV_NETVSC_SYSFS_ENV "VDEV_NETVSC_SYSFS_ROOT"
+#define VDEV_NETVSC_SYSFS_DEFAULT "/sys"
+
+/**
+ * The sysfs root, read from the environment once.
+ *
+ * @return
+ *   $VDEV_NETVSC_SYSFS_ROOT when set and not empty, /sys otherwise.
+ */
+const char *
+vdev_netvsc_sysfs_root(void)
+{
+	const char *root = getenv(VDEV_NETVSC_SYSFS_ENV);
+
+	return root != NULL && root[0] != '\0' ?
+		root : VDEV_NETVSC_SYSFS_DEFAULT;
+}
+
+/** Build "<root>/<fmt...>" into @p path; -ENAMETOOLONG on truncation. */
+static int __rte_format_printf(3, 4)
+vsc_path(char *path, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int len;
+	int n;
+
+	len = snprintf(path, size, "%s/", vdev_netvsc_sysfs_root());
+	if (len < 0 || (size_t)len >= size)
+		return -ENAMETOOLONG;
+	va_start(ap, fmt);
+	n = vsnprintf(path + len, size - len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= size - len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/** Read a small sysfs attribute, trailing newline stripped. */
+static int
+vsc_read_attr(const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	return 0;
+}
+
+/** Read a "0x1414"-style ID attribute. */
+static int
+vsc_read_id(const char *path, uint16_t *id)
+{
+	char buf[16];
+	unsigned long v;
+	char *end;
+	int ret;
+
+	ret = vsc_read_attr(path, buf, sizeof(buf));
+	if (ret != 0)
+		return ret;
+	errno = 0;
+	v = strtoul(buf, &end, 16);
+	if (errno != 0 || end == buf || *end != '\0' || v > UINT16_MAX)
+		return -EINVAL;
+	*id = v;
+	return 0;
+}
+
+/** Whether a class_id attribute names the NetVSC class. */
+static bool
+vsc_class_is_netvsc(const char *path)
+{
+	char class_id[64];
+
+	if (vsc_read_attr(path, class_id, sizeof(class_id)) != 0)
+		return false;
+	return strcasecmp(class_id, VDEV_NETVSC_CLASS_ID) == 0;
+}
+
+/** Call @p cb with each entry of a directory but dot entries. */
+static int
+vsc_foreach_entry(const char *path, vdev_netvsc_sysfs_name_cb *cb, void *arg)
+{
+	struct dirent *e;
+	DIR *dir;
+	int ret = 0;
+
+	dir = opendir(path);
+	if (dir == NULL)
+		return -errno;
+	while (ret == 0 && (e = readdir(dir)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		ret = cb(e->d_name, arg);
+	}
+	closedir(dir);
+	return ret;
+}
+
+/** A walk over devices of a bus, handing their net/ entries to a callback. */
+struct vsc_bus_walk {
+	const char *bus; /**< "vmbus" or "pci" */
+	bool netvsc_only; /**< keep only NetVSC class devices */
+	vdev_netvsc_sysfs_name_cb *cb; /**< the caller's */
+	void *arg; /**< its argument */
+};
+
+static int
+vsc_bus_device(const char *device, void *opaque)
+{
+	struct vsc_bus_walk *walk = opaque;
+	char path[PATH_MAX];
+	int ret;
+
+	if (walk->netvsc_only) {
+		ret = vsc_path(path, sizeof(path), "bus/%s/devices/%s/class_id",
+			      walk->bus, device);
+		if (ret != 0 || !vsc_class_is_netvsc(path))
+			return 0;
+	}
+	ret = vsc_path(path, sizeof(path), "bus/%s/devices/%s/net",
+		      walk->bus, device);
+	if (ret != 0)
+		return 0;
+	ret = vsc_foreach_entry(path, walk->cb, walk->arg);
+	/* A device without netdevice (yet) is no error. */
+	return ret < 0 ? 0 : ret;
+}
+
+static int
+vsc_bus_walk(struct vsc_bus_walk *walk)
+{
+	char path[PATH_MAX];
+	int ret;
+
+	ret = vsc_path(path, sizeof(path), "bus/%s/devices", walk->bus);
+	if (ret != 0)
+		return ret;
+	return vsc_foreach_entry(path, vsc_bus_device, walk);
+}
+
+/**
+ * List the NetVSC netdevices the VMBus sysfs tree knows, opening files
+ * per VMBus device rather than per netdevice.
+ *
+ * @param[in] cb
+ *   Called with each netdevice name; a non-zero return stops the walk.
+ * @param[in] arg
+ *   Passed to @p cb.
+ * @return
+ *   0 or what @p cb returned; -ENOENT when there is no VMBus tree.
+ */
+int
+vdev_netvsc_sysfs_netvsc_foreach(vdev_netvsc_sysfs_name_cb *cb, void *arg)
+{
+	struct vsc_bus_walk walk = {
+		.bus = "vmbus", .netvsc_only = true, .cb = cb, .arg = arg,
+	};
+
+	return vsc_bus_walk(&walk);
+}
+
+/**
+ * List the netdevices of PCI devices: the VF candidates.
+ *
+ * @param[in] cb
+ *   Called with each netdevice name; a non-zero return stops the walk.
+ * @param[in] arg
+ *   Passed to @p cb.
+ * @return
+ *   0 or what @p cb returned; negative errno when the bus is not listed.
+ */
+int
+vdev_netvsc_sysfs_pci_netdev_foreach(vdev_netvsc_sysfs_name_cb *cb, void *arg)
+{
+	struct vsc_bus_walk walk = {
+		.bus = "pci", .netvsc_only = false, .cb = cb, .arg = arg,
+	};
+
+	return vsc_bus_walk(&walk);
+}
+
+/**
+ * Whether a netdevice is a NetVSC one.
+ *
+ * @param[in] ifname
+ *   Netdevice name.
+ * @return
+ *   1 if its device has the NetVSC class GUID, 0 otherwise.
+ */
+int
+vdev_netvsc_sysfs_is_netvsc(const char *ifname)
+{
+	char path[PATH_MAX];
+
+	if (vsc_path(path, sizeof(path), "class/net/%s/device/class_id",
+		    ifname) != 0)
+		return 0;
+	return vsc_class_is_netvsc(path);
+}
+
+/** Basename of a symbolic link's target. */
+static int
+vsc_link_base(const char *path, char *base, size_t size)
+{
+	char target[PATH_MAX];
+	const char *slash;
+	ssize_t n;
+
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+	slash = strrchr(target, '/');
+	if (strlcpy(base, slash != NULL ? slash + 1 : target, size) >= size)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/**
+ * PCI identity of a netdevice, when its sysfs device is on the PCI bus.
+ *
+ * @param[in] ifname
+ *   Netdevice name.
+ * @param[out] pci
+ *   Address and IDs.
+ * @return
+ *   0 on the PCI bus, -ENODEV when not, another negative errno on error.
+ */
+int
+vdev_netvsc_sysfs_pci(const char *ifname, struct vdev_netvsc_pci *pci)
+{
+	char path[PATH_MAX];
+	char bus[16];
+	int ret;
+
+	ret = vsc_path(path, sizeof(path), "class/net/%s/device/subsystem",
+		      ifname);
+	if (ret != 0)
+		return ret;
+	if (vsc_link_base(path, bus, sizeof(bus)) != 0 ||
+	    strcmp(bus, "pci") != 0)
+		return -ENODEV;
+	ret = vsc_path(path, sizeof(path), "class/net/%s/device", ifname);
+	if (ret != 0)
+		return ret;
+	ret = vsc_link_base(path, pci->addr, sizeof(pci->addr));
+	if (ret != 0)
+		return ret;
+	ret = vsc_path(path, sizeof(path), "class/net/%s/device/vendor", ifname);
+	if (ret == 0)
+		ret = vsc_read_id(path, &pci->vendor);
+	if (ret == 0)
+		ret = vsc_path(path, sizeof(path), "class/net/%s/device/device",
+			      ifname);
+	if (ret == 0)
+		ret = vsc_read_id(path, &pci->device);
+	return ret;
+}
+
+/** Finds the upper_<name> entry of a netdevice directory. */
+struct vsc_upper {
+	char *upper; /**< out: the name after "upper_" */
+	size_t size; /**< its size */
+	int found; /**< 1 when found */
+};
+
+static int
+vsc_upper_entry(const char *entry, void *opaque)
+{
+	struct vsc_upper *up = opaque;
+
+	if (strncmp(entry, "upper_", 6) != 0)
+		return 0;
+	if (strlcpy(up->upper, entry + 6, up->size) >= up->size)
+		return 0;
+	up->found = 1;
+	return 1;
+}
+
+/**
+ * The master a netdevice is enslaved to according to sysfs (upper_ link),
+ * for kernels whose netlink does not say it.
+ *
+ * @param[in] ifname
+ *   Netdevice name.
+ * @param[out] upper
+ *   Name of its upper netdevice.
+ * @param[in] size
+ *   Size of @p upper.
+ * @return
+ *   0 when found, -ENOENT when none, another negative errno on error.
+ */
+int
+vdev_netvsc_sysfs_upper(const char *ifname, char *upper, size_t size)
+{
+	struct vsc_upper up = { .upper = upper, .size = size };
+	char path[PATH_MAX];
+	int ret;
+
+	ret = vsc_path(path, sizeof(path), "class/net/%s", ifname);
+	if (ret != 0)
+		return ret;
+	ret = vsc_foreach_entry(path, vsc_upper_entry, &up);
+	if (ret < 0)
+		return ret;
+	return up.found ? 0 : -ENOENT;
+}
