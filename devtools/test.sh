@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# The test entry point, on a fresh Debian 12 machine as root:
+#   bash devtools/test.sh
+# 1. devtools/setup.sh: packages and the DPDK sources (.cache/dpdk-src)
+# 2. the standalone build: meson setup build && meson compile -C build
+# 3. every meson test suite: meson test -C build --print-errorlogs
+# 4. devtools/build-in-tree.sh: our driver built inside DPDK + a testpmd smoke test
+# The last line is "N passed, N failed, N skipped": the meson tests
+# (build/meson-logs/testlog.json) plus the in-tree smoke test as one more.
+# Exit status: 0 when nothing failed.
+# Environment: BUILD_DIR (default build), MESON_TEST_ARGS (extra meson test
+# arguments, e.g. "--suite unit"), SKIP_IN_TREE=1 to leave out step 4.
+
+set -uo pipefail
+export LC_ALL=C
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$top" || exit 1
+bld=${BUILD_DIR:-build}
+passed=0 failed=0 skipped=0
+step() { printf '\n=== %s\n' "$*"; }
+finish() {
+    printf '\n%s passed, %s failed, %s skipped\n' "$passed" "$failed" "$skipped"
+    [ "$failed" = 0 ]
+    exit
+}
+
+step "setup"
+if ! bash devtools/setup.sh < /dev/null; then
+    echo "test: setup failed"
+    failed=$((failed + 1))
+    finish
+fi
+
+step "standalone build ($bld)"
+build_ok=1
+if [ ! -f "$bld/build.ninja" ]; then
+    meson setup "$bld" < /dev/null || build_ok=0
+fi
+if [ $build_ok = 1 ]; then
+    meson compile -C "$bld" < /dev/null || build_ok=0
+fi
+
+if [ $build_ok = 1 ]; then
+    step "meson test"
+    rm -f "$bld/meson-logs/testlog.json"
+    # shellcheck disable=SC2086
+    meson test -C "$bld" --print-errorlogs ${MESON_TEST_ARGS:-} < /dev/null
+    if [ -f "$bld/meson-logs/testlog.json" ]; then
+        read -r p f s < <(python3 - "$bld/meson-logs/testlog.json" <<'PY'
+import json, sys
+n = {"p": 0, "f": 0, "s": 0}
+for line in open(sys.argv[1]):
+    line = line.strip()
+    if not line:
+        continue
+    r = json.loads(line).get("result")
+    if r in ("OK", "EXPECTEDFAIL"):
+        n["p"] += 1
+    elif r == "SKIP":
+        n["s"] += 1
+    else:                   # FAIL, TIMEOUT, ERROR, UNEXPECTEDPASS
+        n["f"] += 1
+print(n["p"], n["f"], n["s"])
+PY
+        ) || { p=0; f=1; s=0; }
+        passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+    else
+        echo "test: meson test wrote no testlog.json"
+        failed=$((failed + 1))
+    fi
+else
+    echo "test: the standalone build failed: no meson test can run"
+    failed=$((failed + 1))
+fi
+
+if [ "${SKIP_IN_TREE:-0}" = 1 ]; then
+    step "in-tree build: skipped (SKIP_IN_TREE=1)"
+    skipped=$((skipped + 1))
+else
+    step "in-tree build and testpmd smoke test"
+    bash devtools/build-in-tree.sh < /dev/null
+    case $? in
+    0) passed=$((passed + 1)) ;;
+    77) skipped=$((skipped + 1)) ;;
+    *) failed=$((failed + 1)) ;;
+    esac
+fi
+
+finish
