@@ -209,7 +209,12 @@ vdev_netvsc_ctx_reoffer(struct vdev_netvsc_ctx *ctx, bool vf_alive)
 	vsc_pipe_write(ctx);
 }
 
-/** Build the fail-safe devargs of a context. */
+/**
+ * Build the fail-safe devargs of a context: its options, then the VF
+ * (first, as fail-safe prefers its first sub-device), then the tap. They
+ * end with a sub-device: fail-safe 22.11 reads one byte past the end of a
+ * devargs string that ends with an option.
+ */
 static int
 vsc_port_args(const struct vdev_netvsc_ctx *ctx,
 	      const struct vdev_netvsc_port_opts *opts,
@@ -222,14 +227,13 @@ vsc_port_args(const struct vdev_netvsc_ctx *ctx,
 
 	rte_ether_format_addr(mac, sizeof(mac), &ctx->mac);
 	if (opts->tap)
-		snprintf(tap, sizeof(tap), "dev(" VDEV_NETVSC_TAP_PREFIX
-			 "%u,remote=%s),", ctx->id, ctx->if_name);
+		snprintf(tap, sizeof(tap), ",dev(" VDEV_NETVSC_TAP_PREFIX
+			 "%u,remote=%s)", ctx->id, ctx->if_name);
 	if (opts->hotplug_poll != 0)
-		snprintf(poll, sizeof(poll), ",hotplug_poll=%" PRIu64,
+		snprintf(poll, sizeof(poll), "hotplug_poll=%" PRIu64 ",",
 			 opts->hotplug_poll);
-	/* The VF first: fail-safe prefers its first sub-device. */
-	n = snprintf(args, size, "fd(%d),%smac=%s%s", ctx->pipe[0], tap, mac,
-		     poll);
+	n = snprintf(args, size, "mac=%s,%sfd(%d)%s", mac, poll, ctx->pipe[0],
+		     tap);
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
