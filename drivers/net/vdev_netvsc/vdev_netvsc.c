@@ -162,8 +162,10 @@ vdev_netvsc_probe(struct rte_vdev_device *vdev)
 	if (ret != 0)
 		goto free_inst;
 	if (count == 0) {
-		/* Nothing to watch: stay silent and idle. */
+		/* Nothing to watch: stay silent and idle, holding no socket. */
 		DRV_LOG(DEBUG, "%s: no NetVSC interface to take", name);
+		vdev_netvsc_nl_monitor_close(inst->mon);
+		inst->mon = NULL;
 		goto keep_inst;
 	}
 	ret = vdev_netvsc_monitor_start(inst);

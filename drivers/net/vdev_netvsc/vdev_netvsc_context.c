@@ -68,16 +68,22 @@ vsc_vdev_find(const char *name)
 		bus->find_device(NULL, vsc_dev_name_cmp, name);
 }
 
-/** Lowest N such that no vdev is named net_failsafe_vsc<N>: stable names. */
+/**
+ * Lowest N such that no probed vdev is named net_failsafe_vsc<N>, so that
+ * names stay stable across remove and probe. An unprobed one is a port we
+ * detached in place (see vsc_port_remove()): probing it again reuses it.
+ */
 static unsigned int
 vsc_port_id_alloc(void)
 {
 	char name[RTE_DEV_NAME_MAX_LEN];
+	const struct rte_device *dev;
 	unsigned int id;
 
 	for (id = 0; ; ++id) {
 		snprintf(name, sizeof(name), VDEV_NETVSC_PORT_PREFIX "%u", id);
-		if (vsc_vdev_find(name) == NULL)
+		dev = vsc_vdev_find(name);
+		if (dev == NULL || !rte_dev_is_probed(dev))
 			return id;
 	}
 }

@@ -100,8 +100,8 @@ vsc_monitor_apply(struct vdev_netvsc_instance *inst)
  * @param[in, out] inst
  *   The instance.
  */
-void
-vdev_netvsc_monitor_sync(struct vdev_netvsc_instance *inst)
+static void
+vsc_monitor_sync(struct vdev_netvsc_instance *inst)
 {
 	struct vdev_netvsc_snapshot snap;
 	struct vdev_netvsc_ctx *ctx;
@@ -139,7 +139,7 @@ vsc_monitor_intr(void *arg)
 			" a fresh snapshot", rte_dev_name(inst->dev));
 		/* Whatever queued after the overrun is older than the dump. */
 		vdev_netvsc_nl_monitor_read(inst->mon, vsc_monitor_event, inst);
-		vdev_netvsc_monitor_sync(inst);
+		vsc_monitor_sync(inst);
 	} else if (ret < 0) {
 		DRV_LOG(ERR, "%s: cannot read link events: %s",
 			rte_dev_name(inst->dev), strerror(-ret));

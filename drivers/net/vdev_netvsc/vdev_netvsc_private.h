@@ -232,6 +232,5 @@ struct vdev_netvsc_instance {
 
 int vdev_netvsc_monitor_start(struct vdev_netvsc_instance *inst);
 void vdev_netvsc_monitor_stop(struct vdev_netvsc_instance *inst);
-void vdev_netvsc_monitor_sync(struct vdev_netvsc_instance *inst);
 
 #endif /* VDEV_NETVSC_PRIVATE_H */
