@@ -166,6 +166,8 @@ vdev_netvsc_probe(struct rte_vdev_device *vdev)
 		DRV_LOG(DEBUG, "%s: no NetVSC interface to take", name);
 		vdev_netvsc_nl_monitor_close(inst->mon);
 		inst->mon = NULL;
+		vdev_netvsc_nl_close(inst->nl);
+		inst->nl = NULL;
 		goto keep_inst;
 	}
 	ret = vdev_netvsc_monitor_start(inst);
