@@ -113,12 +113,16 @@ veth=vnsmoke0
 cleanup() { ip netns del "$ns" 2>/dev/null || true; }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
-ip netns add "$ns" || skip "cannot create a network namespace here"
-ip -n "$ns" link add "$veth" type veth peer name vnsmoke1
-ip -n "$ns" addr add 198.18.0.1/24 dev vnsmoke1
-ip -n "$ns" link set lo up
-ip -n "$ns" link set vnsmoke1 up
-ip -n "$ns" link set "$veth" up
+netns_setup() {
+    ip netns add "$ns" &&
+    ip -n "$ns" link add "$veth" type veth peer name vnsmoke1 &&
+    ip -n "$ns" addr add 198.18.0.1/24 dev vnsmoke1 &&
+    ip -n "$ns" link set lo up &&
+    ip -n "$ns" link set vnsmoke1 up &&
+    ip -n "$ns" link set "$veth" up &&
+    ip netns exec "$ns" true
+}
+err=$(netns_setup 2>&1) || skip "cannot set up a network namespace with a veth pair here: $(echo $err)"
 mac=$(ip -n "$ns" -o link show dev "$veth" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
 [ -n "$mac" ] || die "no MAC address for $veth"
 log "smoke: namespace $ns, $veth MAC $mac"
