@@ -39,6 +39,10 @@ step "standalone build ($bld)"
 build_ok=1
 if [ ! -f "$bld/build.ninja" ]; then
     meson setup "$bld" < /dev/null || build_ok=0
+else
+    # picks up test directories added since (app/test checks with fs.is_file,
+    # which meson does not watch)
+    meson setup --reconfigure "$bld" < /dev/null || build_ok=0
 fi
 if [ $build_ok = 1 ]; then
     meson compile -C "$bld" < /dev/null || build_ok=0
