@@ -1,0 +1,93 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright 2026 The vdev_netvsc authors
+#
+# Auto-probe: with no --vdev, the driver adds itself when sysfs shows a
+# VMBus NetVSC, and exactly the unrouted NetVSCs become fail-safe ports:
+# a routed IPv4 or a global IPv6 address makes the kernel's, a link-local
+# one does not. The same with 3000 extra netdevices. No VMBus NetVSC: no
+# port. An explicit --vdev replaces the automatic instance.
+
+source "$(dirname "$0")/lib.sh"
+sim_setup
+
+# check_ports LABEL IFNAME... : the top-level ports are exactly one per
+# IFNAME, named net_failsafe_vsc<N>, with that NetVSC's MAC and devargs
+check_ports() {
+	local label=$1 ifn want=() got=() line name mac args n seen=""
+	shift
+	for ifn in "$@"; do want+=("$(upper "$(sg_mac "$ifn")")"); done
+	mapfile -t got < <(app_ports)
+	expect_eq "$label: number of ports" "${#got[@]}" "$#"
+	for line in "${got[@]}"; do
+		read -r name mac args <<< "$line"
+		expect_match "$label: port name $name" "$name" '^net_failsafe_vsc[0-9]+$'
+		n=${name#net_failsafe_vsc}
+		case " $seen " in *" $n "*) fail "$label: port number $n twice" ;; esac
+		seen+=" $n"
+		ifn=""
+		for i in "$@"; do
+			[ "$(upper "$(sg_mac "$i")")" = "$mac" ] && ifn=$i
+		done
+		if [ -z "$ifn" ]; then
+			fail "$label: port $name has MAC $mac of no expected NetVSC ($*)"
+			continue
+		fi
+		pass "$label: $name is $ifn ($mac)"
+		check_devargs "$label: $name" "$args" "$n" "$ifn"
+	done
+}
+
+# no VMBus NetVSC at all: nothing happens
+sg_add_plain plain0
+if app_start; then
+	expect_eq "no VMBus NetVSC: ports" "$(app_nports)" 0
+	app_stop
+	expect_eq "no VMBus NetVSC: exit status" "$APP_RC" 0
+else
+	fail "no VMBus NetVSC: EAL did not start"
+fi
+
+sg_add_netvsc eth1
+sg_add_netvsc eth2 --routed4
+sg_add_netvsc eth3 --routed6
+sg_add_netvsc eth4 --linklocal
+sg_add_netvsc eth5
+
+if app_start; then
+	check_ports "auto-probe" eth1 eth4 eth5
+	app_cmd driver-file
+	expect_eq "driver served by our plugin" "$(app_word driver-file 2)" "$VSC_PLUGIN"
+	app_stop
+	expect_eq "auto-probe: exit status" "$APP_RC" 0
+else
+	fail "auto-probe: EAL did not start"
+fi
+
+# an explicit instance: no second, automatic one
+if app_start --vdev=net_vdev_netvsc0; then
+	check_ports "explicit --vdev" eth1 eth4 eth5
+	app_stop
+else
+	fail "explicit --vdev: EAL did not start"
+fi
+
+# 3000 more netdevices
+t0=$(date +%s%N)
+if sg_add_many 3000 --ipv6; then
+	log "3000 netdevices in $(( ($(date +%s%N) - t0) / 1000000 )) ms," \
+	    "guest has $(sg_ip -o link show | wc -l)"
+	t0=$(date +%s%N)
+	if app_start; then
+		log "EAL up in $(( ($(date +%s%N) - t0) / 1000000 )) ms with 3000 extra netdevices"
+		check_ports "3000 extra netdevices" eth1 eth4 eth5
+		app_stop
+		expect_eq "3000 extra netdevices: exit status" "$APP_RC" 0
+	else
+		fail "3000 extra netdevices: EAL did not start"
+	fi
+else
+	fail "cannot create 3000 netdevices"
+fi
+
+finish

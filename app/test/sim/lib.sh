@@ -1,0 +1,325 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright 2026 The vdev_netvsc authors
+#
+# Common part of the simulated-guest scenarios: sourced by each <name>.sh.
+#
+# Environment (meson sets it; defaults suit a manual run from the source
+# tree with a build in ./build):
+#   VSC_PLUGIN      our plugin (librte_net_vdev_netvsc.so...)
+#   FAKE_VF_PLUGIN  the fake VF plugin ("" when not built: VF scenarios skip)
+#   VSC_APP         vsc_app
+#   SIMGUEST        simguest
+#   SIM_LOGDIR      where the EAL/driver logs go
+#   SIM_VERBOSE=1   also print every line vsc_app prints
+
+SIM_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+SIM_TOP=$(cd "$SIM_HERE/../../.." && pwd)
+SIM_NAME=$(basename "$0" .sh)
+: "${SIMGUEST:=$SIM_HERE/simguest}"
+: "${VSC_PLUGIN:=$SIM_TOP/build/librte_net_vdev_netvsc.so}"
+: "${VSC_APP:=$SIM_TOP/build/app/test/sim/vsc_app}"
+: "${FAKE_VF_PLUGIN=$SIM_TOP/build/app/test/fake_vf/librte_net_fake_vf.so}"
+: "${SIM_LOGDIR:=$SIM_TOP/build/app/test/sim/logs}"
+
+SIM_PASS=0
+SIM_FAIL=0
+SIM_FAILED=()
+
+skip() { echo "SKIP: $*"; exit 77; }
+log() { echo "# $*"; }
+
+pass() { SIM_PASS=$((SIM_PASS + 1)); echo "PASS: $*"; }
+fail() {
+	SIM_FAIL=$((SIM_FAIL + 1))
+	SIM_FAILED+=("$*")
+	echo "FAIL: $*"
+}
+
+# check DESCRIPTION COMMAND...: pass when COMMAND succeeds
+check() {
+	local d=$1
+	shift
+	if "$@"; then pass "$d"; else fail "$d"; fi
+}
+
+# expect_eq DESCRIPTION ACTUAL EXPECTED
+expect_eq() {
+	if [ "$2" = "$3" ]; then
+		pass "$1"
+	else
+		fail "$1: got '$2', expected '$3'"
+	fi
+}
+
+# expect_match DESCRIPTION ACTUAL EXTENDED-REGEX
+expect_match() {
+	if [[ $2 =~ $3 ]]; then
+		pass "$1"
+	else
+		fail "$1: '$2' does not match /$3/"
+	fi
+}
+
+upper() { tr '[:lower:]' '[:upper:]' <<< "$1"; }
+
+# the end of every scenario
+finish() {
+	echo
+	if [ $SIM_FAIL -gt 0 ]; then
+		echo "failed checks:"
+		printf '  %s\n' "${SIM_FAILED[@]}"
+		if [ -s "$SIM_LOG" ]; then
+			echo "--- last lines of $SIM_LOG"
+			tail -n "${SIM_LOG_TAIL:-40}" "$SIM_LOG"
+			echo "---"
+		fi
+	fi
+	echo "$SIM_NAME: $SIM_PASS passed, $SIM_FAIL failed"
+	[ $SIM_FAIL = 0 ]
+	exit $?
+}
+
+# ---------------------------------------------------------------------------
+
+# sim_setup [--vf] [--upstream]: checks, then a new guest (destroyed on exit)
+sim_setup() {
+	local need_vf=0 upstream="" r
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--vf) need_vf=1 ;;
+		--upstream) upstream=--upstream ;;
+		esac
+		shift
+	done
+	[ "$(id -u)" = 0 ] || skip "needs root (network and mount namespaces)"
+	[ -r "$SIMGUEST" ] || skip "simguest not found at $SIMGUEST"
+	# shellcheck source=simguest
+	source "$SIMGUEST"
+	r=$(sg_check) || skip "$r"
+	[ -x "$VSC_APP" ] || skip "vsc_app not built ($VSC_APP)"
+	[ -f "$VSC_PLUGIN" ] || skip "our plugin not built ($VSC_PLUGIN)"
+	if [ $need_vf = 1 ]; then
+		[ -n "$FAKE_VF_PLUGIN" ] && [ -f "$FAKE_VF_PLUGIN" ] ||
+			skip "the fake VF plugin (app/test/fake_vf) is not built"
+	fi
+	VSC_PLUGIN=$(readlink -f "$VSC_PLUGIN")
+	[ -n "$FAKE_VF_PLUGIN" ] && [ -f "$FAKE_VF_PLUGIN" ] &&
+		FAKE_VF_PLUGIN=$(readlink -f "$FAKE_VF_PLUGIN")
+	mkdir -p "$SIM_LOGDIR"
+	SIM_LOG=$SIM_LOGDIR/$SIM_NAME-$$.log
+	: > "$SIM_LOG"
+	log "log: $SIM_LOG"
+	# leftovers of killed runs
+	sg_destroy_all --stale
+	sg_create $upstream || skip "cannot create a simulated guest"
+	log "guest: $SG_ID"
+	sg_on_exit sim_app_kill
+	sim_eal_args
+}
+
+# SIM_EAL: the EAL arguments of every run in the guest
+sim_eal_args() {
+	SIM_EAL=(-l 0 --no-huge -m 128 --no-shconf --no-telemetry
+		 --file-prefix "$SG_ID"
+		 --log-level=pmd.net.vdev_netvsc:debug
+		 --log-level=pmd.net.failsafe:info
+		 -d "$VSC_PLUGIN")
+	if [ -n "$FAKE_VF_PLUGIN" ] && [ -f "$FAKE_VF_PLUGIN" ]; then
+		SIM_EAL+=(-d "$FAKE_VF_PLUGIN")
+	fi
+}
+
+# Whether this kernel lets tap's remote= work (sch_multiq and cls_flower):
+# the driver must then add the tap sub-device, and must not otherwise.
+sim_tap_expected() {
+	if [ -z "$SIM_TAP" ]; then
+		if unshare --net sh -c '
+			ip link add t0 numtxqueues 4 type veth peer name t1 &&
+			tc qdisc add dev t0 root handle 1: multiq &&
+			tc qdisc add dev t1 ingress &&
+			tc filter add dev t1 parent ffff: protocol all flower action drop
+		' >/dev/null 2>&1; then SIM_TAP=1; else SIM_TAP=0; fi
+	fi
+	[ "$SIM_TAP" = 1 ]
+}
+
+# devargs_split ARGS: the top-level comma-separated parts, one a line
+devargs_split() {
+	awk '{
+		depth = 0; part = ""
+		for (i = 1; i <= length($0); i++) {
+			c = substr($0, i, 1)
+			if (c == "(") depth++
+			if (c == ")") depth--
+			if (c == "," && depth == 0) { print part; part = ""; continue }
+			part = part c
+		}
+		print part
+	}' <<< "$1"
+}
+
+# check_devargs LABEL ARGS N IFNAME [HOTPLUG_POLL]
+# The fail-safe devargs of port net_failsafe_vsc<N> of NetVSC IFNAME hold
+# exactly: fd(<n>), mac=<the NetVSC's MAC>, hotplug_poll=<ms> when given,
+# and dev(net_tap_vsc<N>,remote=<IFNAME>) when this kernel lets tap's
+# remote= work (sim_tap_expected). The order is not checked: the driver
+# puts fd() last (see vdev_netvsc_context.c) where the design had it first.
+check_devargs() {
+	local label=$1 args=$2 n=$3 ifn=$4 hp=$5 mac p bad="" fd=0 m=0 h=0 t=0
+	mac=$(upper "$(sg_mac "$ifn")")
+	while IFS= read -r p; do
+		case $p in
+		fd\([0-9]*\)) [[ $p =~ ^fd\([0-9]+\)$ ]] && fd=$((fd + 1)) || bad+=" $p" ;;
+		mac=*) [ "$(upper "${p#mac=}")" = "$mac" ] && m=$((m + 1)) || bad+=" $p" ;;
+		hotplug_poll=*) [ -n "$hp" ] && [ "$p" = "hotplug_poll=$hp" ] && h=$((h + 1)) || bad+=" $p" ;;
+		"dev(net_tap_vsc$n,remote=$ifn)") sim_tap_expected && t=$((t + 1)) || bad+=" $p" ;;
+		*) bad+=" $p" ;;
+		esac
+	done < <(devargs_split "$args")
+	[ $fd = 1 ] || bad+=" (fd() $fd times)"
+	[ $m = 1 ] || bad+=" (mac=$mac $m times)"
+	[ -z "$hp" ] || [ $h = 1 ] || bad+=" (hotplug_poll=$hp $h times)"
+	! sim_tap_expected || [ $t = 1 ] || bad+=" (tap sub-device missing)"
+	if [ -z "$bad" ]; then
+		pass "$label: devargs $args"
+	else
+		fail "$label: devargs '$args' wrong:$bad"
+	fi
+}
+
+# ---------------------------------------------------------------------------
+# vsc_app as a coprocess: app_start, app_cmd, app_stop
+
+APP_PID=""
+APP_LINES=()
+
+# app_start [EAL args...]: starts vsc_app in the guest; 0 when EAL is up
+app_start() {
+	[ -z "$APP_PID" ] || app_stop
+	echo "=== vsc_app ${SIM_EAL[*]} $*" >> "$SIM_LOG"
+	coproc VSC { exec nsenter --net="/run/netns/$SG_GNS" --mount="$SG_DIR/mnt" \
+		--wd="$PWD" -- "$VSC_APP" "${SIM_EAL[@]}" "$@" -- 2>>"$SIM_LOG"; }
+	APP_PID=$VSC_PID
+	exec {APP_IN}>&"${VSC[1]}" {APP_OUT}<&"${VSC[0]}"
+	local line
+	if ! IFS= read -r -t 120 -u "$APP_OUT" line; then
+		echo "vsc_app died or hung while EAL started" >&2
+		app_reap
+		return 1
+	fi
+	echo ">>> $line" >> "$SIM_LOG"
+	[ "${SIM_VERBOSE:-0}" = 1 ] && echo "  < $line"
+	if [ "$line" != "eal-init ok" ]; then
+		echo "vsc_app: $line" >&2
+		app_reap
+		return 1
+	fi
+	return 0
+}
+
+# app_cmd COMMAND [TIMEOUT_S]: run one command; its output lines are in
+# APP_LINES (without the final ok/err line); returns 0 on "ok"
+app_cmd() {
+	local cmd=$1 t=${2:-60} line
+	APP_LINES=()
+	[ -n "$APP_PID" ] || { echo "app_cmd $cmd: no vsc_app" >&2; return 2; }
+	echo "<<< $cmd" >> "$SIM_LOG"
+	[ "${SIM_VERBOSE:-0}" = 1 ] && echo "  > $cmd"
+	printf '%s\n' "$cmd" >&"$APP_IN" 2>/dev/null || { app_reap; return 2; }
+	while IFS= read -r -t "$t" -u "$APP_OUT" line; do
+		echo ">>> $line" >> "$SIM_LOG"
+		[ "${SIM_VERBOSE:-0}" = 1 ] && echo "  < $line"
+		case $line in
+		"ok "*) return 0 ;;
+		"err "*) return 1 ;;
+		esac
+		APP_LINES+=("$line")
+	done
+	echo "app_cmd $cmd: vsc_app died or did not answer in ${t}s" >&2
+	app_reap
+	return 2
+}
+
+# the first output line of the last command that starts with $1
+app_line() {
+	local l
+	for l in "${APP_LINES[@]}"; do
+		case $l in "$1"*) echo "$l"; return 0 ;; esac
+	done
+	return 1
+}
+
+# word $2 (1-based) of the line starting with $1
+app_word() {
+	local l
+	l=$(app_line "$1") || return 1
+	awk -v n="$2" '{ print $n }' <<< "$l"
+}
+
+# "port" lines as "name mac devargs", sorted by name
+app_ports() {
+	app_cmd ports || return 1
+	local l
+	for l in "${APP_LINES[@]}"; do
+		case $l in "port "*) awk '{ print $3, $4, $5 }' <<< "$l" ;; esac
+	done | sort
+}
+
+app_nports() { app_cmd ports >/dev/null && app_word "ports " 2; }
+app_fds() { app_cmd fds >/dev/null && app_word "fds " 2; }
+
+app_reap() {
+	[ -n "$APP_PID" ] || return 0
+	exec {APP_IN}>&- {APP_OUT}<&- 2>/dev/null
+	wait "$APP_PID" 2>/dev/null
+	APP_RC=$?
+	APP_PID=""
+	return 0
+}
+
+# app_stop: quit, wait; APP_RC holds vsc_app's exit status
+app_stop() {
+	[ -n "$APP_PID" ] || return 0
+	local pid=$APP_PID i
+	printf 'quit\n' >&"$APP_IN" 2>/dev/null
+	exec {APP_IN}>&- 2>/dev/null
+	for i in $(seq 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$pid" 2>/dev/null && kill -TERM "$pid" 2>/dev/null
+	app_reap
+	echo "=== vsc_app exit $APP_RC" >> "$SIM_LOG"
+}
+
+sim_app_kill() {
+	[ -n "$APP_PID" ] && kill -TERM "$APP_PID" 2>/dev/null
+	app_reap
+}
+
+# app_run [EAL args...] -- COMMANDS...: a one-shot vsc_app, output lines in
+# APP_LINES, exit status in APP_RC
+app_run() {
+	local eal=() out
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do eal+=("$1"); shift; done
+	shift
+	echo "=== vsc_app (one shot) ${SIM_EAL[*]} ${eal[*]} -- $*" >> "$SIM_LOG"
+	out=$(nsenter --net="/run/netns/$SG_GNS" --mount="$SG_DIR/mnt" --wd="$PWD" -- \
+		timeout 120 "$VSC_APP" "${SIM_EAL[@]}" "${eal[@]}" -- "$@" 2>>"$SIM_LOG" </dev/null)
+	APP_RC=$?
+	mapfile -t APP_LINES <<< "$out"
+	printf '>>> %s\n' "${APP_LINES[@]}" >> "$SIM_LOG"
+	echo "=== exit $APP_RC" >> "$SIM_LOG"
+	[ "${SIM_VERBOSE:-0}" = 1 ] && printf '  < %s\n' "${APP_LINES[@]}"
+	return $APP_RC
+}
+
+# app_subport PCI: the subport line of the VF port named PCI (or PCI_...)
+app_subport() {
+	app_cmd ports >/dev/null || return 1
+	local l
+	for l in "${APP_LINES[@]}"; do
+		case $l in "subport "*" $1 "*|"subport "*" $1_"*) echo "$l"; return 0 ;; esac
+	done
+	return 1
+}
