@@ -32,9 +32,9 @@
 
 RTE_LOG_REGISTER_DEFAULT(vdev_netvsc_logtype, NOTICE);
 
-/** Probed instances; probe and remove run on the main thread. */
-static TAILQ_HEAD(, vdev_netvsc_instance) vsc_instances =
-	TAILQ_HEAD_INITIALIZER(vsc_instances);
+struct vdev_netvsc_instance_list vdev_netvsc_instances =
+	TAILQ_HEAD_INITIALIZER(vdev_netvsc_instances);
+pthread_mutex_t vdev_netvsc_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /** Free an instance whose monitor is stopped, removing its ports. */
 static void
@@ -174,7 +174,9 @@ vdev_netvsc_probe(struct rte_vdev_device *vdev)
 	if (ret != 0)
 		goto free_inst;
 keep_inst:
-	TAILQ_INSERT_TAIL(&vsc_instances, inst, next);
+	pthread_mutex_lock(&vdev_netvsc_lock);
+	TAILQ_INSERT_TAIL(&vdev_netvsc_instances, inst, next);
+	pthread_mutex_unlock(&vdev_netvsc_lock);
 	return 0;
 free_inst:
 	vsc_instance_free(inst);
@@ -186,12 +188,16 @@ vdev_netvsc_remove(struct rte_vdev_device *vdev)
 {
 	struct vdev_netvsc_instance *inst;
 
-	TAILQ_FOREACH(inst, &vsc_instances, next)
+	pthread_mutex_lock(&vdev_netvsc_lock);
+	TAILQ_FOREACH(inst, &vdev_netvsc_instances, next)
 		if (inst->dev == &vdev->device)
 			break;
+	if (inst != NULL)
+		TAILQ_REMOVE(&vdev_netvsc_instances, inst, next);
+	pthread_mutex_unlock(&vdev_netvsc_lock);
 	if (inst == NULL)
 		return 0; /* secondary process, or probe failed */
-	TAILQ_REMOVE(&vsc_instances, inst, next);
+	/* Not under the lock: stopping waits for callbacks that take it. */
 	vdev_netvsc_monitor_stop(inst);
 	vsc_instance_free(inst);
 	return 0;

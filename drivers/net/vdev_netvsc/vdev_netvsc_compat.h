@@ -28,4 +28,11 @@ extern int vdev_netvsc_logtype;
 			RTE_FMT_TAIL(__VA_ARGS__,)))
 #endif
 
+/* Telemetry: 23.03 renamed the unsigned dict helper. */
+#if RTE_VERSION >= RTE_VERSION_NUM(23, 3, 0, 0)
+#define VDEV_NETVSC_TEL_ADD_U64(d, name, v) rte_tel_data_add_dict_uint(d, name, v)
+#else
+#define VDEV_NETVSC_TEL_ADD_U64(d, name, v) rte_tel_data_add_dict_u64(d, name, v)
+#endif
+
 #endif /* VDEV_NETVSC_COMPAT_H */

@@ -133,6 +133,7 @@ vsc_monitor_intr(void *arg)
 	struct vdev_netvsc_instance *inst = arg;
 	int ret;
 
+	pthread_mutex_lock(&vdev_netvsc_lock);
 	ret = vdev_netvsc_nl_monitor_read(inst->mon, vsc_monitor_event, inst);
 	if (ret == -ENOBUFS) {
 		DRV_LOG(WARNING, "%s: link events lost (socket overrun), taking"
@@ -145,6 +146,7 @@ vsc_monitor_intr(void *arg)
 			rte_dev_name(inst->dev), strerror(-ret));
 	}
 	vsc_monitor_apply(inst);
+	pthread_mutex_unlock(&vdev_netvsc_lock);
 }
 
 /** Deferred from an ethdev event: see what fail-safe runs on now. */
@@ -154,6 +156,7 @@ vsc_monitor_ethdev_alarm(void *arg)
 	struct vdev_netvsc_instance *inst = arg;
 	struct vdev_netvsc_ctx *ctx;
 
+	pthread_mutex_lock(&vdev_netvsc_lock);
 	LIST_FOREACH(ctx, &inst->ctx_list, next) {
 		struct vdev_netvsc_link link;
 		bool alive;
@@ -163,6 +166,7 @@ vsc_monitor_ethdev_alarm(void *arg)
 						NULL, &link) == 0;
 		vdev_netvsc_ctx_reoffer(ctx, alive);
 	}
+	pthread_mutex_unlock(&vdev_netvsc_lock);
 }
 
 /**

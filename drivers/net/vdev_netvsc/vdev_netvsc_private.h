@@ -6,6 +6,7 @@
 #define VDEV_NETVSC_PRIVATE_H
 
 #include <net/if.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -229,6 +230,15 @@ struct vdev_netvsc_instance {
 	uint64_t events; /**< link events handled */
 	uint64_t resyncs; /**< resyncs after lost events */
 };
+
+/** Probed instances, in probe order. */
+TAILQ_HEAD(vdev_netvsc_instance_list, vdev_netvsc_instance);
+extern struct vdev_netvsc_instance_list vdev_netvsc_instances;
+/**
+ * Held by whoever changes instances or contexts once they are listed (the
+ * interrupt thread, remove) and by telemetry, which reads them.
+ */
+extern pthread_mutex_t vdev_netvsc_lock;
 
 int vdev_netvsc_monitor_start(struct vdev_netvsc_instance *inst);
 void vdev_netvsc_monitor_stop(struct vdev_netvsc_instance *inst);
