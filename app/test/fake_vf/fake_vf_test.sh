@@ -24,6 +24,8 @@ skip() {
 [ "$(id -u)" = 0 ] || skip "needs root (network and mount namespaces)"
 command -v ip >/dev/null || skip "needs ip (iproute2)"
 command -v unshare >/dev/null || skip "needs unshare (util-linux)"
+unshare -m --propagation private true 2>/dev/null ||
+	skip "cannot create a mount namespace"
 
 ns=fakevf-$$
 work=$(mktemp -d /tmp/fake_vf_test.XXXXXX) || exit 1
@@ -46,10 +48,10 @@ in_ns ip link set lo up || exit 1
 for p in $pairs; do
 	vf=${p%%:*}
 	peer=${p##*:}
-	in_ns ip link add "$vf" type veth peer name "$peer" &&
-		in_ns ip link set "$vf" up &&
-		in_ns ip link set "$peer" up ||
+	if ! { in_ns ip link add "$vf" type veth peer name "$peer" &&
+		in_ns ip link set "$vf" up && in_ns ip link set "$peer" up; }; then
 		skip "cannot create veth pairs"
+	fi
 	# keep IPv6 autoconf and router solicitations off the wire
 	in_ns sysctl -qw "net.ipv6.conf.$vf.disable_ipv6=1" 2>/dev/null
 	in_ns sysctl -qw "net.ipv6.conf.$peer.disable_ipv6=1" 2>/dev/null
@@ -86,11 +88,13 @@ eal_args=(--no-huge -m 512 --no-shconf --iova-mode=va -l 0
 	-d "$plugin"
 	-b 0000:00:1f.0 -b 0000:00:1f.1 -b 0000:00:1f.2
 	--log-level=pmd.net.fake_vf:info)
-cases=(plain=0000:00:1f.0,fvf0,fvp0
-	mana=0000:00:1f.1,fvm1,fvm2,fvq2
-	failsafe=0000:00:1f.2,fvs0,fvsp0,fvtap0)
+cases=("plain=0000:00:1f.0,fvf0,fvp0"
+	"mana=0000:00:1f.1,fvm1,fvm2,fvq2"
+	"failsafe=0000:00:1f.2,fvs0,fvsp0,fvtap0")
 
-# ip netns exec gives a new mount namespace; unshare keeps ours private
+# ip netns exec gives a new mount namespace; unshare keeps ours private.
+# The wrapper is split into words on purpose.
+# shellcheck disable=SC2086
 in_ns unshare -m --propagation private sh -c \
 	"$mask_cmd && exec \"\$@\"" sh \
 	env SYSFS_PCI_DEVICES="$devs" \
