@@ -1,0 +1,28 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright 2026 The vdev_netvsc authors
+#
+# unit-discovery: run test_discovery's two phases, each in a network
+# namespace of its own, deleted afterwards even on failure.
+#
+# Usage: discovery.sh TEST_DISCOVERY BASE_DIR
+
+set -u
+. "$(dirname "$0")/lib.sh"
+
+[ $# = 2 ] || { echo "usage: $0 TEST_DISCOVERY BASE_DIR" >&2; exit 2; }
+bin=$1
+base=$2
+unit_require_root unit-discovery
+
+rc=0
+for phase in small big; do
+	ns="unit-disc-$phase-$$"
+	unit_netns "$ns" || { echo "cannot create netns $ns"; exit 1; }
+	echo "# phase $phase in netns $ns"
+	start=$(date +%s%N)
+	ip netns exec "$ns" "$bin" "$phase" "$base" || rc=1
+	echo "# phase $phase: $((($(date +%s%N) - start) / 1000000)) ms"
+	ip netns del "$ns"
+done
+exit $rc

@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright 2026 The vdev_netvsc authors
+#
+# Sourced by the unit test scripts that need root and namespaces: skipping
+# (exit 77 with a one-line reason), and network namespaces that are always
+# deleted, whatever way the script ends.
+
+UNIT_NETNS=()
+UNIT_CLEANUP=()
+
+unit_skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+unit_cleanup() {
+	local i
+	# last registered first
+	for ((i = ${#UNIT_CLEANUP[@]} - 1; i >= 0; i--)); do
+		eval "${UNIT_CLEANUP[i]}" 2>/dev/null || true
+	done
+	UNIT_CLEANUP=()
+	for i in "${UNIT_NETNS[@]}"; do
+		ip netns del "$i" 2>/dev/null || true
+	done
+	UNIT_NETNS=()
+}
+
+unit_on_signal() {
+	unit_cleanup
+	exit 1
+}
+
+trap unit_cleanup EXIT
+trap unit_on_signal INT TERM HUP
+
+# unit_at_exit COMMAND: run COMMAND (a string for eval) when the script ends
+unit_at_exit() {
+	UNIT_CLEANUP+=("$1")
+}
+
+# unit_require_root NAME: skip unless root with ip(8) and network namespaces
+unit_require_root() {
+	[ "$(id -u)" = 0 ] || unit_skip "$1 needs root"
+	command -v ip >/dev/null 2>&1 || unit_skip "$1 needs ip(8) (iproute2)"
+	local probe="unit-probe-$$-$RANDOM"
+	ip netns add "$probe" >/dev/null 2>&1 ||
+		unit_skip "$1 cannot create network namespaces (ip netns add)"
+	ip netns del "$probe"
+}
+
+# unit_netns NAME: create a network namespace, deleted when the script ends
+unit_netns() {
+	UNIT_NETNS+=("$1")
+	ip netns add "$1"
+}
