@@ -42,6 +42,13 @@ check() {
 	if "$@"; then pass "$d"; else fail "$d"; fi
 }
 
+# check_not DESCRIPTION COMMAND...: pass when COMMAND fails
+check_not() {
+	local d=$1
+	shift
+	if "$@"; then fail "$d"; else pass "$d"; fi
+}
+
 # expect_eq DESCRIPTION ACTUAL EXPECTED
 expect_eq() {
 	if [ "$2" = "$3" ]; then

@@ -17,6 +17,11 @@
  *   ports                   port <id> <name> <mac> <devargs>   (top-level)
  *                           subport <id> <name> <mac> <devargs> owner <o>
  *                           ports <number of top-level ports>
+ *   start                   configure (1 rx, 1 tx queue) and start every
+ *                           top-level port not started yet, as an
+ *                           application does (fail-safe watches its
+ *                           sub-devices' removal only once configured):
+ *                           start <id> <name> ret <n>, for each
  *   fds                     fds <open file descriptors>
  *   fdlist                  fd <n> <target>, for each
  *   pid                     pid <pid>
@@ -31,7 +36,10 @@
  *                           vf-new <pci> port <id> name <name> ms <since mark>
  *   wait-vf-gone <pci> <ms> the same for RTE_ETH_EVENT_DESTROY: vf-gone ...
  *   events                  event <new|destroy> <port> <name> ms <t>
- *                           for every event so far (t since start)
+ *                           for every event so far (t since start); the
+ *                           ports probed during rte_eal_init count as NEW
+ *                           at its end (no callback can be registered
+ *                           before: it allocates with rte_zmalloc)
  *   count-events <new|destroy> <pci>
  *                           events <kind> <pci> <count> (all so far)
  *   init <vdev> [<args>]    ret <rte_vdev_init's return>
@@ -58,6 +66,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <ethdev_driver.h> /* rte_eth_devices[]: the name at NEW time */
 #include <rte_bus_vdev.h>
 #include <rte_common.h>
 #include <rte_dev.h>
@@ -65,6 +74,7 @@
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_log.h>
+#include <rte_mbuf.h>
 #include <rte_spinlock.h>
 
 #define MAX_EVENTS 65536
@@ -82,6 +92,7 @@ static struct app_event events[MAX_EVENTS];
 static unsigned int n_events;
 static unsigned int lost_events;
 static rte_spinlock_t ev_lock = RTE_SPINLOCK_INITIALIZER;
+static rte_spinlock_t init_lock = RTE_SPINLOCK_INITIALIZER;
 static uint64_t start_ns;
 static uint64_t mark_ns;
 
@@ -105,17 +116,21 @@ ms_between(uint64_t from, uint64_t to)
  * Runs in whichever thread creates or releases the port: the main thread
  * during probe, the interrupt thread for fail-safe's hot-plug.
  */
-static int
-on_port_event(uint16_t port, enum rte_eth_event_type type, void *arg,
-	      void *ret_param)
+static void
+record_event(uint16_t port, enum rte_eth_event_type type)
 {
 	struct app_event *ev;
 	char name[RTE_ETH_NAME_MAX_LEN] = "";
 
-	RTE_SET_USED(arg);
-	RTE_SET_USED(ret_param);
-	/* The name is still there at DESTROY: the port is released after. */
-	if (rte_eth_dev_get_name_by_port(port, name) != 0)
+	/*
+	 * At NEW the port is not "valid" yet for the public API (its state
+	 * becomes ATTACHED after the callbacks), at DESTROY it still is: read
+	 * the name from the port data either way.
+	 */
+	if (port < RTE_MAX_ETHPORTS && rte_eth_devices[port].data != NULL)
+		snprintf(name, sizeof(name), "%s",
+			 rte_eth_devices[port].data->name);
+	else
 		snprintf(name, sizeof(name), "?");
 	rte_spinlock_lock(&ev_lock);
 	if (n_events < MAX_EVENTS) {
@@ -129,9 +144,32 @@ on_port_event(uint16_t port, enum rte_eth_event_type type, void *arg,
 		lost_events++;
 	}
 	rte_spinlock_unlock(&ev_lock);
+}
+
+static int
+on_port_event(uint16_t port, enum rte_eth_event_type type, void *arg,
+	      void *ret_param)
+{
+	RTE_SET_USED(arg);
+	RTE_SET_USED(ret_param);
+	rte_spinlock_lock(&init_lock);
+	record_event(port, type);
+	rte_spinlock_unlock(&init_lock);
 	return 0;
 }
 
+/* The ports probed during rte_eal_init, when no callback could be there. */
+static void
+record_existing_ports(void)
+{
+	uint16_t p;
+
+	for (p = 0; p < RTE_MAX_ETHPORTS; p++)
+		if (rte_eth_dev_is_valid_port(p))
+			record_event(p, RTE_ETH_EVENT_NEW);
+}
+
+/* Only after rte_eal_init: registering allocates with rte_zmalloc. */
 static int
 register_callbacks(void)
 {
@@ -377,6 +415,67 @@ cmd_count_events(const char *kind, const char *pci)
 	printf("events %s %s %u\n", kind, pci, n);
 }
 
+/*
+ * Configure and start the top-level ports not started yet, one queue each,
+ * as an application would: fail-safe registers its sub-devices' removal
+ * (RMV) callbacks only when configured, and starts them (the VF PMD's
+ * datapath) only when started.
+ */
+static bool started[RTE_MAX_ETHPORTS];
+static char started_name[RTE_MAX_ETHPORTS][RTE_ETH_NAME_MAX_LEN];
+static struct rte_mempool *pool;
+
+static int
+cmd_start(void)
+{
+	char name[RTE_ETH_NAME_MAX_LEN];
+	struct rte_eth_dev_owner owner;
+	struct rte_eth_conf conf;
+	int rc = 0, ret;
+	uint16_t p;
+
+	if (pool == NULL) {
+		pool = rte_pktmbuf_pool_create("vsc_app", 2047, 64, 0,
+					       RTE_MBUF_DEFAULT_BUF_SIZE,
+					       rte_socket_id());
+		if (pool == NULL) {
+			printf("start: no mbuf pool: %s\n",
+			       rte_strerror(rte_errno));
+			return -1;
+		}
+	}
+	for (p = 0; p < RTE_MAX_ETHPORTS; p++) {
+		if (!rte_eth_dev_is_valid_port(p) ||
+		    rte_eth_dev_get_name_by_port(p, name) != 0)
+			continue;
+		memset(&owner, 0, sizeof(owner));
+		rte_eth_dev_owner_get(p, &owner);
+		if (owner.id != RTE_ETH_DEV_NO_OWNER)
+			continue;
+		/* a port id reused by another device is a new port */
+		if (started[p] && strcmp(started_name[p], name) == 0)
+			continue;
+		memset(&conf, 0, sizeof(conf));
+		ret = rte_eth_dev_configure(p, 1, 1, &conf);
+		if (ret == 0)
+			ret = rte_eth_rx_queue_setup(p, 0, 256,
+					rte_eth_dev_socket_id(p), NULL, pool);
+		if (ret == 0)
+			ret = rte_eth_tx_queue_setup(p, 0, 256,
+					rte_eth_dev_socket_id(p), NULL);
+		if (ret == 0)
+			ret = rte_eth_dev_start(p);
+		printf("start %u %s ret %d\n", p, name, ret);
+		if (ret != 0) {
+			rc = -1;
+			continue;
+		}
+		started[p] = true;
+		snprintf(started_name[p], sizeof(started_name[p]), "%s", name);
+	}
+	return rc;
+}
+
 static int
 cmd_cycles(long n, const char *vdev, const char *args)
 {
@@ -444,6 +543,8 @@ run(const char *cmdline)
 		return 1;
 	} else if (!strcmp(w[0], "ports")) {
 		print_ports(false);
+	} else if (!strcmp(w[0], "start")) {
+		rc = cmd_start();
 	} else if (!strcmp(w[0], "fds")) {
 		printf("fds %u\n", count_fds());
 	} else if (!strcmp(w[0], "fdlist")) {
@@ -502,25 +603,33 @@ int
 main(int argc, char **argv)
 {
 	char line[LINE_MAX_LEN];
-	bool failed = false, early_cb;
+	bool failed = false;
 	int ret, i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* DPDK's log to stderr: stdout carries the results only. */
 	rte_openlog_stream(stderr);
 	start_ns = mark_ns = now_ns();
-	/* Before EAL: the ports probed during rte_eal_init report too. */
-	early_cb = register_callbacks() == 0;
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0) {
 		printf("eal-init failed %d %s\n", ret, rte_strerror(rte_errno));
 		return 2;
 	}
-	if (!early_cb && register_callbacks() != 0) {
+	/*
+	 * Ports probed during rte_eal_init count as NEW at this point; the
+	 * interrupt thread may add one in between: it is then recorded twice,
+	 * which a wait-vf cannot tell from a quick re-attach, so lock out the
+	 * callback while both happen.
+	 */
+	rte_spinlock_lock(&init_lock);
+	if (register_callbacks() != 0) {
+		rte_spinlock_unlock(&init_lock);
 		printf("eal-init failed cannot register ethdev callbacks\n");
 		rte_eal_cleanup();
 		return 2;
 	}
+	record_existing_ports();
+	rte_spinlock_unlock(&init_lock);
 	printf("eal-init ok\n");
 	argc -= ret;
 	argv += ret;
