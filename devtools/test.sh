@@ -34,7 +34,7 @@ bld=${BUILD_DIR:-build}
 ww=$(world_writable_ancestor "$top")
 if [ -z "${BUILD_DIR:-}" ] && [ -n "$ww" ]; then
     # tests load build/*.so with EAL's -d: build where EAL accepts them
-    bld=${XDG_CACHE_HOME:-$HOME/.cache}/vdev_netvsc/build-$(printf '%s' "$top" | md5sum | cut -c1-8)
+    bld=${XDG_CACHE_HOME:-$HOME/.cache}/vn-pmd-build-$(printf '%s' "$top" | md5sum | cut -c1-8)
     echo "test: $ww is world-writable and EAL refuses plugins below it: building in $bld"
     mkdir -p "$bld" && chmod 0755 "$bld"
 fi
