@@ -11,33 +11,6 @@
 source "$(dirname "$0")/lib.sh"
 sim_setup
 
-# check_ports LABEL IFNAME... : the top-level ports are exactly one per
-# IFNAME, named net_failsafe_vsc<N>, with that NetVSC's MAC and devargs
-check_ports() {
-	local label=$1 ifn want=() got=() line name mac args n seen=""
-	shift
-	for ifn in "$@"; do want+=("$(upper "$(sg_mac "$ifn")")"); done
-	mapfile -t got < <(app_ports)
-	expect_eq "$label: number of ports" "${#got[@]}" "$#"
-	for line in "${got[@]}"; do
-		read -r name mac args <<< "$line"
-		expect_match "$label: port name $name" "$name" '^net_failsafe_vsc[0-9]+$'
-		n=${name#net_failsafe_vsc}
-		case " $seen " in *" $n "*) fail "$label: port number $n twice" ;; esac
-		seen+=" $n"
-		ifn=""
-		for i in "$@"; do
-			[ "$(upper "$(sg_mac "$i")")" = "$mac" ] && ifn=$i
-		done
-		if [ -z "$ifn" ]; then
-			fail "$label: port $name has MAC $mac of no expected NetVSC ($*)"
-			continue
-		fi
-		pass "$label: $name is $ifn ($mac)"
-		check_devargs "$label: $name" "$args" "$n" "$ifn"
-	done
-}
-
 # no VMBus NetVSC at all: nothing happens
 sg_add_plain plain0
 if app_start; then
@@ -55,7 +28,8 @@ sg_add_netvsc eth4 --linklocal
 sg_add_netvsc eth5
 
 if app_start; then
-	check_ports "auto-probe" eth1 eth4 eth5
+	app_cmd ports
+	check_ports "auto-probe" -- eth1 eth4 eth5
 	app_cmd driver-file
 	expect_eq "driver served by our plugin" "$(app_word driver-file 2)" "$VSC_PLUGIN"
 	app_stop
@@ -66,7 +40,8 @@ fi
 
 # an explicit instance: no second, automatic one
 if app_start --vdev=net_vdev_netvsc0; then
-	check_ports "explicit --vdev" eth1 eth4 eth5
+	app_cmd ports
+	check_ports "explicit --vdev" -- eth1 eth4 eth5
 	app_stop
 else
 	fail "explicit --vdev: EAL did not start"
@@ -80,7 +55,8 @@ if sg_add_many 3000 --ipv6; then
 	t0=$(date +%s%N)
 	if app_start; then
 		log "EAL up in $(( ($(date +%s%N) - t0) / 1000000 )) ms with 3000 extra netdevices"
-		check_ports "3000 extra netdevices" eth1 eth4 eth5
+		app_cmd ports
+		check_ports "3000 extra netdevices" -- eth1 eth4 eth5
 		app_stop
 		expect_eq "3000 extra netdevices: exit status" "$APP_RC" 0
 	else

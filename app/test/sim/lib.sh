@@ -64,6 +64,7 @@ expect_match() {
 		pass "$1"
 	else
 		fail "$1: '$2' does not match /$3/"
+		return 1
 	fi
 }
 
@@ -88,17 +89,23 @@ finish() {
 
 # ---------------------------------------------------------------------------
 
-# sim_setup [--vf] [--upstream]: checks, then a new guest (destroyed on exit)
+# sim_setup [--vf|--no-vf] [--upstream]: checks, then a new guest (destroyed
+# on exit). --vf: the fake VF plugin is needed (skip without it); --no-vf:
+# not loaded (its VF ports would be top-level ports where no fail-safe takes
+# them).
 sim_setup() {
 	local need_vf=0 upstream="" r
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--vf) need_vf=1 ;;
+		--no-vf) FAKE_VF_PLUGIN="" ;;
 		--upstream) upstream=--upstream ;;
 		esac
 		shift
 	done
 	[ "$(id -u)" = 0 ] || skip "needs root (network and mount namespaces)"
+	# a write to a vsc_app or testpmd that died fails, rather than kill us
+	trap '' PIPE
 	[ -r "$SIMGUEST" ] || skip "simguest not found at $SIMGUEST"
 	# shellcheck source=simguest
 	source "$SIMGUEST"
@@ -192,6 +199,38 @@ check_devargs() {
 	else
 		fail "$label: devargs '$args' wrong:$bad"
 	fi
+}
+
+# check_ports LABEL [HOTPLUG_POLL] -- IFNAME...: the "port" lines in APP_LINES
+# (the output of a ports command) are exactly one per IFNAME, named
+# net_failsafe_vsc<N> (N distinct), with that netdevice's MAC and devargs
+check_ports() {
+	local label=$1 hp="" ifn i want=() lines=() name mac args n seen="" id
+	shift
+	if [ "$1" != -- ]; then hp=$1; shift; fi
+	shift
+	for ifn in "$@"; do want+=("$(upper "$(sg_mac "$ifn")")"); done
+	for i in "${APP_LINES[@]}"; do
+		case $i in "port "*) lines+=("$i") ;; esac
+	done
+	expect_eq "$label: number of ports" "${#lines[@]}" "$#"
+	for i in "${lines[@]}"; do
+		read -r _ id name mac args <<< "$i"
+		expect_match "$label: port name $name" "$name" '^net_failsafe_vsc[0-9]+$' || continue
+		n=${name#net_failsafe_vsc}
+		case " $seen " in *" $n "*) fail "$label: port number $n twice" ;; esac
+		seen+=" $n"
+		ifn=""
+		for i in "$@"; do
+			[ "$(upper "$(sg_mac "$i")")" = "$mac" ] && ifn=$i
+		done
+		if [ -z "$ifn" ]; then
+			fail "$label: port $name has MAC $mac, of none of: $*"
+			continue
+		fi
+		pass "$label: $name is $ifn ($mac)"
+		check_devargs "$label: $name" "$args" "$n" "$ifn" "$hp"
+	done
 }
 
 # ---------------------------------------------------------------------------
@@ -329,4 +368,95 @@ app_subport() {
 		case $l in "subport "*" $1 "*|"subport "*" $1_"*) echo "$l"; return 0 ;; esac
 	done
 	return 1
+}
+
+# ---------------------------------------------------------------------------
+# Debian's dpdk-testpmd in the guest, interactive, fed through a FIFO:
+# testpmd_start, testpmd_cmd, testpmd_wait, testpmd_stop. Its output goes to
+# $TP_OUT, line-buffered (stdbuf); TP_PID is its pid (nsenter and stdbuf
+# exec it).
+
+TP_PID=""
+: "${TESTPMD:=dpdk-testpmd}"
+
+# testpmd_start [EAL args...] -- [testpmd args...]
+testpmd_start() {
+	local eal=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do eal+=("$1"); shift; done
+	shift
+	command -v "$TESTPMD" >/dev/null || { echo "no $TESTPMD" >&2; return 1; }
+	TP_RUN=$((${TP_RUN:-0} + 1))
+	TP_OUT=$SIM_LOGDIR/$SIM_NAME-$$-testpmd$TP_RUN.out
+	TP_FIFO=$SG_DIR/testpmd.in
+	rm -f "$TP_FIFO"
+	mkfifo "$TP_FIFO"
+	: > "$TP_OUT"
+	# testpmd wants a forwarding lcore, and more memory than vsc_app
+	local tp=("${SIM_EAL[@]}") i
+	for i in "${!tp[@]}"; do
+		[ "${tp[$i]}" = -m ] && tp[$((i + 1))]=512
+		[ "${tp[$i]}" = -l ] && tp[$((i + 1))]=0-1
+	done
+	echo "=== testpmd ${tp[*]} ${eal[*]} -- $*" >> "$SIM_LOG"
+	nsenter --net="/run/netns/$SG_GNS" --mount="$SG_DIR/mnt" --wd="$PWD" -- \
+		stdbuf -oL -eL "$TESTPMD" "${tp[@]}" "${eal[@]}" -- "$@" \
+		< "$TP_FIFO" > "$TP_OUT" 2>&1 &
+	TP_PID=$!
+	exec {TP_IN}> "$TP_FIFO"
+	sg_on_exit testpmd_kill
+	testpmd_wait 'testpmd> |Press enter to exit|Start automatic packet forwarding' 120
+}
+
+# testpmd_wait REGEX [TIMEOUT_S]: until the output matches (0) or testpmd
+# exits or the time is over (1)
+testpmd_wait() {
+	local re=$1 t=${2:-30} end
+	end=$(( $(date +%s) + t ))
+	while [ "$(date +%s)" -le $end ]; do
+		grep -Eq -- "$re" "$TP_OUT" 2>/dev/null && return 0
+		kill -0 "$TP_PID" 2>/dev/null || { grep -Eq -- "$re" "$TP_OUT"; return; }
+		sleep 0.1
+	done
+	return 1
+}
+
+# testpmd_cmd COMMAND: one interactive command
+testpmd_cmd() {
+	echo "<<< testpmd: $1" >> "$SIM_LOG"
+	printf '%s\n' "$1" >&"$TP_IN"
+}
+
+# testpmd_stop: quit (interactive) or enter (non-interactive), then wait;
+# TP_RC holds its exit status
+testpmd_stop() {
+	[ -n "$TP_PID" ] || return 0
+	local i
+	printf 'quit\n\n' >&"$TP_IN" 2>/dev/null
+	for i in $(seq 150); do
+		kill -0 "$TP_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$TP_PID" 2>/dev/null; then
+		kill -INT "$TP_PID"
+		sleep 2
+		kill -KILL "$TP_PID" 2>/dev/null
+	fi
+	wait "$TP_PID" 2>/dev/null
+	TP_RC=$?
+	exec {TP_IN}>&-
+	TP_PID=""
+	{ echo "--- testpmd output (exit $TP_RC)"; cat "$TP_OUT"; echo "---"; } >> "$SIM_LOG"
+}
+
+testpmd_kill() {
+	[ -n "$TP_PID" ] && kill -KILL "$TP_PID" 2>/dev/null
+	TP_PID=""
+}
+
+# testpmd_port_info FIELD PORT: a field of "show port info" for port PORT
+testpmd_port_info() {
+	awk -v f="$1" -v p="$2" '
+		/Infos for port/ { cur = $(NF - 1) }
+		cur == p && index($0, f ": ") == 1 { print substr($0, length(f) + 3); exit }
+	' "$TP_OUT"
 }
