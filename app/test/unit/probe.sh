@@ -1,0 +1,154 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright 2026 The vdev_netvsc authors
+#
+# unit-probe-cycles / unit-probe-valgrind: run test_probe, an EAL program
+# given our plugin with -d, in a network namespace with two veths.
+#
+# Debian's EAL loads every plugin of its plugin directory at start-up,
+# its own librte_net_vdev_netvsc among them. So test_probe runs in a
+# private mount namespace where that directory is replaced (bind mount)
+# by one of symbolic links to every distro plugin but librte_net_vdev_netvsc*
+# and librte_net_mana*. The links point to a second bind mount of the
+# original directory: the distro's /usr/lib/<triplet>/librte_*.so.23 links
+# point into the plugin directory, so links from there back to them would
+# loop (ELOOP). Nothing of this is visible outside the namespace.
+#
+# Usage: probe.sh TEST_PROBE PLUGIN PMD_DIR WORK_BASE cycles|valgrind
+#   PMD_DIR    the distro EAL's plugin directory
+#   WORK_BASE  a directory that is not world-writable (EAL refuses plugins
+#              under one): the build directory
+
+set -u
+. "$(dirname "$0")/lib.sh"
+
+[ $# = 5 ] || {
+	echo "usage: $0 TEST_PROBE PLUGIN PMD_DIR WORK_BASE cycles|valgrind" >&2
+	exit 2
+}
+bin=$(realpath "$1")
+plugin=$(realpath "$2")
+pmd_dir=$3
+base=$4
+mode=$5
+name=unit-probe-$mode
+
+# EAL refuses a plugin below a world-writable directory (such as /tmp)
+d=$(dirname "$plugin")
+while [ "$d" != / ]; do
+	[ -n "$(find "$d" -maxdepth 0 -perm -0002)" ] &&
+		unit_skip "$name: EAL refuses plugins below world-writable $d"
+	d=$(dirname "$d")
+done
+
+unit_require_root "$name"
+command -v unshare >/dev/null 2>&1 || unit_skip "$name needs unshare(1)"
+unshare -m --propagation private true 2>/dev/null ||
+	unit_skip "$name cannot make a private mount namespace (unshare -m)"
+[ -d "$pmd_dir" ] || unit_skip "$name: no DPDK plugin directory $pmd_dir"
+if [ "$mode" = valgrind ]; then
+	command -v valgrind >/dev/null 2>&1 || unit_skip "$name needs valgrind"
+fi
+
+mkdir -p "$base"
+work=$(mktemp -d "$base/probe-$mode.XXXXXX") || exit 1
+chmod 0755 "$work"
+unit_at_exit "rm -rf --one-file-system '$work'"
+mkdir "$work/orig" "$work/pmds" "$work/sysfs"
+
+# the links, made here: they resolve only inside the namespace
+skipped=()
+for f in "$pmd_dir"/*; do
+	b=${f##*/}
+	case $b in
+	librte_net_vdev_netvsc*|librte_net_mana*)
+		skipped+=("$b")
+		continue
+		;;
+	esac
+	ln -s "$work/orig/$b" "$work/pmds/$b"
+done
+echo "# distro plugins hidden: ${skipped[*]:-none}"
+
+ns=unit-probe-$mode-$$
+unit_netns "$ns" || exit 1
+ip -n "$ns" link add vp0 address 02:15:5d:00:20:01 type veth peer name vp0p &&
+ip -n "$ns" link add vp1 address 02:15:5d:00:20:02 type veth peer name vp1p &&
+ip -n "$ns" link set vp0 up && ip -n "$ns" link set vp0p up &&
+ip -n "$ns" link set vp1 up && ip -n "$ns" link set vp1p up || exit 1
+
+eal=(--no-huge -m 512 --no-shconf --no-pci --no-telemetry -l 0
+	-d "$plugin" --log-level=lib.eal:error)
+if [ "$mode" = valgrind ]; then
+	cycles=3
+	vglog=$work/valgrind.log
+	run=(valgrind --tool=memcheck --leak-check=full
+		--show-leak-kinds=definite --errors-for-leak-kinds=definite
+		--num-callers=30 --log-file="$vglog" "$bin")
+else
+	cycles=100
+	run=("$bin")
+fi
+
+# The sysfs root is an empty tree: no VMBus, no PCI netdevice; the veths
+# are taken with force=1 whatever the machine's own /sys says.
+unshare -m --propagation private bash -c '
+	set -e
+	mount --bind "$1" "$2/orig"
+	mount --bind "$2/pmds" "$1"
+	shift 2
+	exec "$@"
+' probe-ns "$pmd_dir" "$work" \
+	ip netns exec "$ns" env VDEV_NETVSC_SYSFS_ROOT="$work/sysfs" \
+	"${run[@]}" "${eal[@]}" -- "$plugin" vp0 vp1 "$cycles"
+rc=$?
+
+if [ "$mode" = valgrind ]; then
+	if [ ! -s "$vglog" ]; then
+		echo "no valgrind log"
+		exit 1
+	fi
+	cp "$vglog" "$base/valgrind.log"
+	echo "# full log: $base/valgrind.log"
+	# Loss records: blank-line separated blocks; ours name a frame of the
+	# driver (vdev_netvsc_*, vsc_*) or the plugin file.
+	ours_re='vdev_netvsc_[a-z]|[^a-z_]vsc_[a-z]|librte_net_vdev_netvsc'
+	summary=$(grep -E 'definitely lost:' "$vglog" | sed 's/^==[0-9]*== *//')
+	echo "# valgrind: ${summary:-no leak summary}"
+	ours=$(awk '
+		/definitely lost in loss record/ { inrec = 1; rec = $0; next }
+		inrec && /^==[0-9]+== *$/ {
+			if (rec ~ re) { print rec; n++ }
+			inrec = 0; next
+		}
+		inrec { rec = rec "\n" $0 }
+		END { if (inrec && rec ~ re) print rec }
+	' re="$ours_re" "$vglog")
+	if [ -n "$ours" ]; then
+		echo "FAIL: definitely lost blocks allocated by vdev_netvsc:"
+		echo "$ours"
+		rc=1
+	else
+		echo "# definitely lost bytes attributable to vdev_netvsc: 0"
+	fi
+	errors=$(grep -E 'ERROR SUMMARY' "$vglog" | tail -1 |
+		sed 's/^==[0-9]*== *//')
+	echo "# valgrind: ${errors:-no error summary}"
+	# invalid reads/writes in our frames are bugs too
+	bad=$(awk '
+		/^==[0-9]+== (Invalid|Conditional|Use of uninit|Syscall param)/ {
+			inrec = 1; rec = $0; next
+		}
+		inrec && /^==[0-9]+== *$/ {
+			if (rec ~ re) { print rec; n++ }
+			inrec = 0; next
+		}
+		inrec { rec = rec "\n" $0 }
+	' re="$ours_re" "$vglog")
+	if [ -n "$bad" ]; then
+		echo "FAIL: memory errors in vdev_netvsc frames:"
+		echo "$bad"
+		rc=1
+	fi
+fi
+exit $rc
