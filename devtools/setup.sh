@@ -37,7 +37,7 @@ packages=(
     # fetching and unpacking the DPDK sources
     dpkg-dev xz-utils ca-certificates
     # tests, simulated guest and demo
-    iproute2 iputils-ping util-linux procps strace kmod gnuplot-nox
+    iproute2 iputils-ping util-linux procps strace kmod valgrind gnuplot-nox
     git
 )
 
