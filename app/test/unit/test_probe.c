@@ -241,6 +241,50 @@ test_one(void)
 	CHECK_INT(rte_eth_dev_count_total(), 0);
 }
 
+/** hotplug_poll= is handed to fail-safe; without it, none is given. */
+static void
+test_hotplug_poll(void)
+{
+	struct rte_eth_dev_info info;
+	const struct rte_devargs *da;
+	char args[64];
+	uint16_t port;
+	unsigned int i;
+
+	static const struct {
+		const char *extra;
+		const char *want; /**< NULL: no hotplug_poll= at all */
+	} cases[] = {
+		{ ",hotplug_poll=250", "hotplug_poll=250," },
+		{ ",hotplug_poll=3600000", "hotplug_poll=3600000," },
+		{ "", NULL },
+	};
+
+	for (i = 0; i != RTE_DIM(cases); ++i) {
+		snprintf(args, sizeof(args), "iface=%s,force=1%s", iface0,
+			 cases[i].extra);
+		unit_begin(args);
+		CHECK_INT(rte_vdev_init(INSTANCE, args), 0);
+		CHECK_INT(ports(), 1);
+		RTE_ETH_FOREACH_DEV(port) {
+			CHECK_INT(rte_eth_dev_info_get(port, &info), 0);
+			da = rte_dev_devargs(info.device);
+			CHECK(da != NULL && da->args != NULL);
+			if (da == NULL || da->args == NULL)
+				continue;
+			if (cases[i].want != NULL)
+				CHECK(strstr(da->args, cases[i].want) != NULL,
+				      "devargs \"%s\" lack %s", da->args,
+				      cases[i].want);
+			else
+				CHECK(strstr(da->args, "hotplug_poll") == NULL,
+				      "devargs \"%s\"", da->args);
+		}
+		CHECK_INT(rte_vdev_uninit(INSTANCE), 0);
+		CHECK_INT(ports(), 0);
+	}
+}
+
 static double
 now(void)
 {
@@ -458,6 +502,7 @@ main(int argc, char **argv)
 	test_refused();
 	test_quiet();
 	test_two();
+	test_hotplug_poll();
 	test_cycles(cycles);
 	unit_begin("end");
 	CHECK_INT(ports(), 0);
