@@ -15,7 +15,8 @@ bin=$1
 base=$2
 unit_require_root unit-discovery
 mkdir -p "$base"
-work=$(mktemp -d "$base/discovery.XXXXXX") || exit 1
+unit_gc "$base"
+work=$(mktemp -d "$base/discovery.$$.XXXXXX") || exit 1
 unit_at_exit "rm -rf --one-file-system '$work'"
 
 rc=0
@@ -24,7 +25,7 @@ for phase in small big; do
 	unit_netns "$ns" || { echo "cannot create netns $ns"; exit 1; }
 	echo "# phase $phase in netns $ns"
 	start=$(date +%s%N)
-	ip netns exec "$ns" "$bin" "$phase" "$work" || rc=1
+	unit_run ip netns exec "$ns" "$bin" "$phase" "$work" || rc=1
 	echo "# phase $phase: $((($(date +%s%N) - start) / 1000000)) ms"
 	ip netns del "$ns"
 done

@@ -26,13 +26,51 @@ unit_cleanup() {
 	UNIT_NETNS=()
 }
 
+UNIT_CHILD=
+
 unit_on_signal() {
+	# the command unit_run waits for (background: it ignores SIGINT)
+	[ -n "$UNIT_CHILD" ] && kill -TERM "$UNIT_CHILD" 2>/dev/null
 	unit_cleanup
 	exit 1
 }
 
 trap unit_cleanup EXIT
 trap unit_on_signal INT TERM HUP
+
+# unit_run COMMAND...: run COMMAND and return its status. It runs in the
+# background while the script waits, so that a signal (meson's SIGTERM on a
+# timeout, followed 0.5 s later by SIGKILL) runs the cleanup at once rather
+# than after COMMAND ends, as it would for a foreground command.
+unit_run() {
+	local rc
+	"$@" &
+	UNIT_CHILD=$!
+	wait "$UNIT_CHILD"
+	rc=$?
+	UNIT_CHILD=
+	return $rc
+}
+
+# unit_gc BASE: delete the namespaces and work directories (under BASE) that
+# an earlier run killed without cleanup left behind: their names end with
+# the pid of a script that is gone.
+unit_gc() {
+	local ns d pid
+	for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
+		[[ $ns =~ ^unit-(disc|probe)-[a-z]+-([0-9]+)$ ]] || continue
+		pid=${BASH_REMATCH[2]}
+		kill -0 "$pid" 2>/dev/null || ip netns del "$ns" 2>/dev/null
+	done
+	for d in "$1"/discovery.*.* "$1"/probe-*.*.*; do
+		[ -d "$d" ] || continue
+		pid=${d##*/}
+		pid=${pid#*.}
+		pid=${pid%%.*}
+		[[ $pid =~ ^[0-9]+$ ]] || continue
+		kill -0 "$pid" 2>/dev/null || rm -rf --one-file-system "$d"
+	done
+}
 
 # unit_at_exit COMMAND: run COMMAND (a string for eval) when the script ends
 unit_at_exit() {

@@ -51,7 +51,8 @@ if [ "$mode" = valgrind ]; then
 fi
 
 mkdir -p "$base"
-work=$(mktemp -d "$base/probe-$mode.XXXXXX") || exit 1
+unit_gc "$base"
+work=$(mktemp -d "$base/probe-$mode.$$.XXXXXX") || exit 1
 chmod 0755 "$work"
 unit_at_exit "rm -rf --one-file-system '$work'"
 mkdir "$work/orig" "$work/pmds" "$work/sysfs"
@@ -92,7 +93,7 @@ fi
 
 # The sysfs root is an empty tree: no VMBus, no PCI netdevice; the veths
 # are taken with force=1 whatever the machine's own /sys says.
-unshare -m --propagation private bash -c '
+unit_run unshare -m --propagation private bash -c '
 	set -e
 	mount --bind "$1" "$2/orig"
 	mount --bind "$2/pmds" "$1"
