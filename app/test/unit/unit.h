@@ -21,12 +21,18 @@
 static unsigned int unit_checks;
 static unsigned int unit_failed;
 static const char *unit_case = "";
+/** Print each case as it begins: where a test that hangs stopped. */
+static int unit_trace;
 
 /** Name the case the following checks belong to (printed on failure). */
 static inline void
 unit_begin(const char *name)
 {
 	unit_case = name;
+	if (unit_trace) {
+		printf("# case: %s\n", name);
+		fflush(stdout);
+	}
 }
 
 static inline void __attribute__((format(printf, 4, 5)))
