@@ -1,0 +1,204 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright 2026 The vdev_netvsc authors
+#
+# The demo: a simulated Azure guest (app/test/sim/simguest) with two
+# NetVSC interfaces, eth1 and eth2 (eth2 routed: left to the kernel), and
+# Debian's dpdk-testpmd in icmpecho mode on the port our driver auto-probes
+# for eth1. The peer side pings it while the accelerated-networking VF
+# comes (VF seen, attached, packets through it), goes away for host
+# servicing (detached) and comes back at another PCI address, as after a
+# live migration (re-attached). Prints a timeline of it all.
+#
+#   sudo bash devtools/demo.sh
+#
+# Needs root (network and mount namespaces). Builds first when needed:
+# devtools/setup.sh (packages, DPDK sources) then meson setup build &&
+# ninja -C build. Everything it creates is removed at the end, also on
+# Ctrl-C. Environment: BUILD_DIR (default build), DEMO_KEEP_LOG=1 keeps
+# the raw logs (their path is printed).
+
+set -uo pipefail
+export LC_ALL=C
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+bld=${BUILD_DIR:-build}
+case $bld in /*) ;; *) bld=$top/$bld ;; esac
+say() { printf '%s\n' "$*"; }
+die() { printf 'demo: %s\n' "$*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "needs root (network and mount namespaces): sudo bash $0"
+
+# --- build when needed
+plugin=$bld/librte_net_vdev_netvsc.so
+fakevf=$bld/app/test/fake_vf/librte_net_fake_vf.so
+if [ ! -f "$plugin" ] || [ ! -f "$fakevf" ] || [ ! -f "$bld/build.ninja" ]; then
+	say "demo: building (devtools/setup.sh, meson, ninja) ..."
+	if [ ! -f "$top/.cache/dpdk-src/drivers/bus/vdev/bus_vdev_driver.h" ] ||
+	   ! command -v dpdk-testpmd >/dev/null || ! command -v meson >/dev/null; then
+		bash "$top/devtools/setup.sh" < /dev/null || die "devtools/setup.sh failed"
+	fi
+	if [ ! -f "$bld/build.ninja" ]; then
+		(cd "$top" && meson setup "$bld" > /dev/null) || die "meson setup $bld failed"
+	fi
+	ninja -C "$bld" > /dev/null || die "ninja -C $bld failed"
+fi
+# EAL refuses plugins under a world-writable directory
+plugin=$(readlink -f "$plugin")
+fakevf=$(readlink -f "$fakevf")
+command -v dpdk-testpmd >/dev/null || die "no dpdk-testpmd (Debian package dpdk)"
+
+# --- the guest (destroyed by the EXIT trap simguest installs)
+# shellcheck source=../app/test/sim/simguest
+source "$top/app/test/sim/simguest"
+msg=$(sg_check) || die "cannot simulate a guest here: $msg"
+sg_destroy_all --stale
+now() { printf '%s' "$EPOCHREALTIME"; }
+note() { printf '%s host %s\n' "$(now)" "$*" >> "$events"; }
+# stamp SOURCE: prefix each line read with the time it arrived
+stamp() { while IFS= read -r l; do printf '%s %s %s\n' "$EPOCHREALTIME" "$1" "$l"; done; }
+
+T0=$(now)
+sg_create > /dev/null || die "cannot create the simulated guest"
+logdir=$(mktemp -d /tmp/vdev_netvsc-demo.XXXXXX)
+drop_logs() { [ "${DEMO_KEEP_LOG:-0}" = 1 ] || rm -rf "$logdir"; }
+sg_on_exit drop_logs
+events=$logdir/events   # "<epoch.us> <source> <text>", one a line
+tp_log=$logdir/testpmd
+sg_add_netvsc eth1 && sg_add_netvsc eth2 --routed4 || die "cannot add the NetVSCs"
+GUEST=$(sg_guest_ip eth1)
+note "guest ready: NetVSC eth1 ($(sg_mac eth1)), NetVSC eth2 ($(sg_mac eth2), has 198.19.2.2: the kernel's)"
+
+# --- testpmd
+# Around fail-safe 22.11 (see app/test/README.md, fake VF section):
+# - when it removes a sub-device it resets the fast path of port 0 (a stale
+#   port id), which crashes an lcore polling port 0 at that moment: port 0
+#   is a null device that a small fail-safe owns, so nobody polls it;
+# - that fail-safe's hotplug_poll=200 is process-wide: it applies to the
+#   auto-probed port too (default 2000 ms);
+# - it crashes in its fast Rx burst when a sub-device present at start is
+#   removed: the VF comes after the start;
+# - with no sub-device a fail-safe port offers MBUF_FAST_FREE, which testpmd
+#   enables and a VF need not support: --tx-offloads=0.
+mkfifo "$logdir/in"
+nsenter --net="/run/netns/$SG_GNS" --mount="$SG_DIR/mnt" --wd="$top" -- \
+	stdbuf -oL -eL dpdk-testpmd -l 0-1 --no-huge -m 512 --no-shconf \
+	--no-telemetry --file-prefix "$SG_ID" -d "$plugin" -d "$fakevf" \
+	--log-level=pmd.net.vdev_netvsc:info \
+	--vdev net_null_poll0,no-rx=1 \
+	--vdev 'net_failsafe_poll0,hotplug_poll=200,dev(net_null_poll0)' \
+	-- --forward-mode=icmpecho --total-num-mbufs=4096 --tx-offloads=0x0 \
+	< "$logdir/in" > >(stamp testpmd | tee "$tp_log" >> "$events") 2>&1 &
+TP_PID=$!
+sg_on_exit "kill -TERM $TP_PID"
+exec 7> "$logdir/in"
+
+wait_for() { # wait_for REGEX SECONDS [FILE]
+	local end=$(( $(date +%s) + $2 ))
+	while [ "$(date +%s)" -le $end ]; do
+		grep -Eq -- "$1" "${3:-$events}" && return 0
+		kill -0 "$TP_PID" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+say "demo: starting dpdk-testpmd in the guest ..."
+wait_for 'Press enter to exit' 60 || { tail -20 "$tp_log"; die "testpmd did not start"; }
+
+# --- the peer pings the guest through whatever path there is
+nsenter --net="/run/netns/$SG_PNS" -- ping -n -D -O -i 0.2 -W 1 "$GUEST" \
+	> >(stamp ping >> "$events") 2>&1 &
+PING_PID=$!
+sg_on_exit "kill -TERM $PING_PID"
+note "peer starts pinging $GUEST every 200 ms"
+sleep 1.5
+
+say "demo: the VF appears ..."
+note "VF enP30832s1 appears at PCI 7870:00:02.0 (same MAC as eth1)"
+sg_add_vf eth1 7870:00:02.0 --name enP30832s1 || die "cannot add the VF"
+wait_for 'ping .*bytes from' 15 || say "demo: no echo reply through the VF"
+sleep 2
+
+say "demo: host servicing: the VF goes away ..."
+note "VF removed (host servicing)"
+sg_del_vf enP30832s1
+sleep 2
+
+say "demo: live migration: the VF comes back at another PCI address ..."
+mark=$(wc -l < "$events")
+note "VF enP39484s1 appears at PCI 9a3c:00:02.0"
+sg_add_vf eth1 9a3c:00:02.0 --name enP39484s1 || die "cannot add the VF again"
+for _ in $(seq 150); do
+	tail -n +"$mark" "$events" | grep -q 'ping .*bytes from' && break
+	sleep 0.1
+done
+sleep 2
+
+kill -INT "$PING_PID" 2>/dev/null
+wait "$PING_PID" 2>/dev/null
+printf '\n' >&7   # testpmd: "Press enter to exit"
+for _ in $(seq 100); do kill -0 "$TP_PID" 2>/dev/null || break; sleep 0.1; done
+wait "$TP_PID" 2>/dev/null
+tp_rc=$?
+exec 7>&-
+sleep 0.2
+
+# --- the timeline
+say ""
+say "Timeline (seconds since the start)"
+say "----------------------------------"
+awk -v t0="$T0" '
+function at(t, what) { printf "  %8.3f  %s\n", t - t0, what }
+{
+	t = $1; src = $2; $1 = ""; $2 = ""; line = substr($0, 3)
+	if (src == "host") { at(t, "host:    " line); next }
+	if (src == "ping") {
+		if (line ~ /bytes from/) {
+			answered++
+			if (!up) { at(t, "traffic: echo replies from testpmd, through the VF"); up = 1 }
+		} else if (line ~ /no answer yet/) {
+			lost++
+			if (up) { at(t, "traffic: no more replies"); up = 0 }
+		}
+		next
+	}
+	if (match(line, /vdev_netvsc: [^ ]+ -> net_failsafe_vsc[0-9]+/)) {
+		split(substr(line, RSTART, RLENGTH), w, " ")
+		at(t, "driver:  port " w[4] " created for NetVSC " w[2])
+	} else if (line ~ /vdev_netvsc: .*devargs:/) {
+		sub(/.*devargs: /, "", line); at(t, "         its fail-safe devargs: " line)
+	} else if (line ~ /vdev_netvsc: .*skipped/) {
+		sub(/.*vdev_netvsc: /, "", line); at(t, "driver:  " line)
+	} else if (line ~ /vdev_netvsc: .*offered/) {
+		sub(/.*vdev_netvsc: [^ ]+ /, "", line); at(t, "driver:  VF seen: " line)
+	} else if (line ~ /vdev_netvsc: .*runs on VF/) {
+		sub(/.*vdev_netvsc: /, "", line); at(t, "driver:  attached: " line)
+	} else if (line ~ /vdev_netvsc: .*is gone/) {
+		sub(/.*vdev_netvsc: [^ ]+ /, "", line); at(t, "driver:  " line)
+	} else if (line ~ /^fake_vf [^ ]+ on /) {
+		at(t, "VF PMD:  probed by fail-safe: " substr(line, 9))
+	} else if (line ~ /^fake_vf .*removal event/) {
+		at(t, "VF PMD:  netdevice gone, removal event to fail-safe")
+	} else if (line ~ /Port [0-9]+ is closed/ && !stopping) {
+		at(t, "ethdev:  VF port closed: detached from fail-safe")
+	} else if (line ~ /Press enter to exit/) {
+		at(t, "testpmd: forwarding (icmpecho) on every port")
+	} else if (line ~ /Telling cores to stop/) {
+		stopping = 1; at(t, "testpmd: stopping")
+	}
+}
+END { printf "\n  pings answered: %d, unanswered: %d\n", answered, lost }
+' < <(sort -s -n -k1,1 "$events")
+say ""
+grep -A3 'Forward statistics for port' "$tp_log" | sed -n 's/^[0-9.]* testpmd //p' |
+	grep -E 'statistics|RX-packets|TX-packets' | sed 's/^ */  /'
+say ""
+if [ "$tp_rc" = 0 ]; then
+	say "demo: testpmd exited cleanly; removing the simulated guest"
+else
+	say "demo: testpmd exited with status $tp_rc (log: $tp_log)"
+	DEMO_KEEP_LOG=1
+fi
+[ "${DEMO_KEEP_LOG:-0}" = 1 ] && say "demo: raw logs in $logdir"
+exit 0
