@@ -22,7 +22,9 @@
  *                           application does (fail-safe watches its
  *                           sub-devices' removal only once configured):
  *                           start <id> <name> ret <n>, for each
- *   fds                     fds <open file descriptors>
+ *   fds                     fds <open file descriptors>, once the count
+ *                           holds still for 20 ms (some closes are
+ *                           deferred to the interrupt thread)
  *   fdlist                  fd <n> <target>, for each
  *   pid                     pid <pid>
  *   driver-file             driver-file <path> for each mapped file whose
@@ -199,6 +201,28 @@ count_fds(void)
 			n++;
 	closedir(d);
 	return n - 1; /* the directory being read */
+}
+
+static void sleep_ms(long ms);
+
+/*
+ * The fd count once it holds still: some closes are deferred to the
+ * interrupt thread (e.g. a callback unregistered from inside itself), so
+ * an instant count may be one off either way.
+ */
+static unsigned int
+count_fds_settled(void)
+{
+	unsigned int prev = count_fds(), cur, i;
+
+	for (i = 0; i < 50; i++) {
+		sleep_ms(20);
+		cur = count_fds();
+		if (cur == prev)
+			break;
+		prev = cur;
+	}
+	return prev;
 }
 
 static void
@@ -488,7 +512,7 @@ cmd_cycles(long n, const char *vdev, const char *args)
 		p1 = print_ports(true);
 		r2 = rte_vdev_uninit(vdev);
 		p2 = print_ports(true);
-		fds = count_fds();
+		fds = count_fds_settled();
 		fmin = RTE_MIN(fmin, fds);
 		fmax = RTE_MAX(fmax, fds);
 		printf("cycle %ld init %d ports %u uninit %d ports %u fds %u\n",
@@ -546,7 +570,7 @@ run(const char *cmdline)
 	} else if (!strcmp(w[0], "start")) {
 		rc = cmd_start();
 	} else if (!strcmp(w[0], "fds")) {
-		printf("fds %u\n", count_fds());
+		printf("fds %u\n", count_fds_settled());
 	} else if (!strcmp(w[0], "fdlist")) {
 		list_fds();
 	} else if (!strcmp(w[0], "pid")) {
