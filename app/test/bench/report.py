@@ -1,0 +1,392 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright 2026 The vdev_netvsc authors
+"""Turn the benchmark's raw samples into the table, results.csv and the
+data files plot.gp draws.
+
+    report.py DIR               (DIR holds samples.csv and meta.txt; bench.sh
+                                 runs it)
+    report.py DIR --rst FILE    also write the results block of the guide
+                                (doc/guides/nics/vdev_netvsc.rst, between its
+                                ".. results:" markers) to FILE
+
+Prints the table: metric, ours, upstream, ratio ours/upstream, target, met?
+Exit status: 0 when every target of ours is met, 2 when one is missed, 1
+when there is nothing to report.
+"""
+
+import csv
+import math
+import os
+import statistics
+import sys
+import textwrap
+
+D = sys.argv[1] if len(sys.argv) > 1 else "."
+RST = sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == "--rst" else None
+DRIVERS = ("ours", "upstream")
+
+
+def load():
+    data = {}
+    with open(os.path.join(D, "samples.csv")) as f:
+        for r in csv.DictReader(f):
+            key = (r["phase"], r["driver"], r["param"])
+            data.setdefault(key, []).append((int(r["rep"]), float(r["value"])))
+    return data
+
+
+DATA = load()
+
+
+def values(phase, driver, param):
+    return [v for _, v in DATA.get((phase, driver, param), [])]
+
+
+def median(x):
+    return statistics.median(x) if x else None
+
+
+def pct(x, p):
+    """Nearest-rank percentile."""
+    if not x:
+        return None
+    s = sorted(x)
+    k = max(1, math.ceil(p / 100.0 * len(s)))
+    return s[k - 1]
+
+
+def share(phase, driver, param):
+    """Per repetition: the driver's process minus its baseline process."""
+    tot = dict(DATA.get((phase, driver, param), []))
+    base = dict(DATA.get((phase, driver + "-base", param), []))
+    return [tot[r] - base[r] for r in sorted(tot) if r in base]
+
+
+ROWS = []
+MISSED = []
+
+
+def fmt(v, unit):
+    if v is None:
+        return "-"
+    if unit == "x":
+        return "%.2f" % v
+    a = abs(v)
+    if a >= 100:
+        return "%.0f" % v
+    if a >= 10:
+        return "%.1f" % v
+    if a >= 1:
+        return "%.2f" % v
+    return "%.3f" % v
+
+
+def ratio(o, u):
+    if o is None or u is None or u == 0:
+        return None
+    return o / u
+
+
+def row(metric, unit, o, u, target="", met=None, n=("", ""), rat="auto"):
+    r = ratio(o, u) if rat == "auto" else rat
+    if met is False:
+        MISSED.append(metric)
+    ROWS.append({
+        "metric": metric, "unit": unit, "ours": o, "upstream": u,
+        "ratio": r, "target": target,
+        "met": "" if met is None else ("yes" if met else "NO"),
+        "n_ours": n[0], "n_upstream": n[1],
+    })
+
+
+def check(cond_parts):
+    """All parts must hold; None parts (not measured) make it unknown."""
+    if any(c is None for c in cond_parts):
+        return None
+    return all(cond_parts)
+
+
+def sizes():
+    s = set()
+    for (ph, _, param) in DATA:
+        if ph == "p1":
+            s.add(int(param.split("@")[1]))
+    return sorted(s)
+
+
+def p1_p5():
+    ns = sizes()
+    lines = []
+    for n in ns:
+        for variant, what in (("routed", "4 NetVSCs routed, no port"),
+                              ("ports", "4 ports created")):
+            o = values("p1", "ours", "%s@%d" % (variant, n))
+            u = values("p1", "upstream", "%s@%d" % (variant, n))
+            mo, mu = median(o), median(u)
+            target, met = "", None
+            if variant == "routed" and n == max(ns) and n >= 3000:
+                target = "ratio <= 0.1"
+                r = ratio(mo, mu)
+                met = None if r is None else r <= 0.1
+            row("P1 probe, %s, %d netdevices" % (what, n), "ms", mo, mu,
+                target, met, (len(o), len(u)))
+        lines.append((n,
+                      median(values("p1", "ours", "routed@%d" % n)),
+                      median(values("p1", "upstream", "routed@%d" % n)),
+                      median(values("p1", "ours", "ports@%d" % n)),
+                      median(values("p1", "upstream", "ports@%d" % n))))
+    with open(os.path.join(D, "p1.dat"), "w") as f:
+        f.write("# netdevices ours_routed upstream_routed ours_ports upstream_ports (ms, medians)\n")
+        for t in lines:
+            f.write(" ".join("NaN" if v is None else "%g" % v for v in t) + "\n")
+    if len(ns) >= 2:
+        lo, hi = ns[0], ns[-1]
+        g = {}
+        for d in DRIVERS:
+            a = median(values("p1", d, "routed@%d" % lo))
+            b = median(values("p1", d, "routed@%d" % hi))
+            g[d] = ratio(b, a)
+        met = None if g["ours"] is None else g["ours"] <= 1.5
+        row("P5 probe growth P1@%d / P1@%d (routed)" % (hi, lo), "x",
+            g["ours"], g["upstream"], "ours <= 1.5", met)
+
+
+def p2():
+    for nv in (1, 4):
+        param = "nv%d" % nv
+        for phase, unit, label, absmax in (
+                ("p2cpu", "ms/s", "CPU", 0.5), ("p2sys", "1/s", "syscalls", 90)):
+            so, su = share(phase, "ours", param), share(phase, "upstream", param)
+            if not so and not su:
+                continue
+            mo, mu = median(so), median(su)
+            r = None if mo is None or not mu else max(mo, 0.0) / mu
+            parts = [None if r is None else r <= 0.01]
+            target = "ratio <= 0.01"
+            if nv == 4:
+                parts.append(None if mo is None else mo <= absmax)
+                target += ", ours <= %g %s" % (absmax, "ms/s" if unit == "ms/s" else "/s")
+            row("P2 idle %s, driver share, %d NetVSC%s x 1000" %
+                (label, nv, "s" if nv > 1 else ""), unit, mo, mu, target,
+                check(parts), (len(so), len(su)), rat=r)
+            # totals and baselines, for the record
+            for who in ("", "-base"):
+                to = median(values(phase, "ours" + who, param))
+                tu = median(values(phase, "upstream" + who, param))
+                row("  (%s of the %s process)" %
+                    (label, "driver's" if who == "" else "baseline"),
+                    unit, to, tu)
+    with open(os.path.join(D, "p2.dat"), "w") as f:
+        f.write("# NetVSCs, medians of the whole process: ours ours-base upstream"
+                " upstream-base CPU ms/s, then the same for syscalls/s\n")
+        for nv in (1, 4):
+            cells = []
+            for phase in ("p2cpu", "p2sys"):
+                for who in ("ours", "ours-base", "upstream", "upstream-base"):
+                    m = median(values(phase, who, "nv%d" % nv))
+                    cells.append("NaN" if m is None else "%g" % m)
+            f.write("%d %s\n" % (nv, " ".join(cells)))
+
+
+def cdf(name, x):
+    with open(os.path.join(D, name), "w") as f:
+        s = sorted(x)
+        for i, v in enumerate(s):
+            f.write("%g %g\n" % (v, (i + 1) / len(s)))
+        if not s:
+            f.write("NaN NaN\n")
+
+
+def p3():
+    o = values("p3", "ours", "detect")
+    u = values("p3", "upstream", "detect")
+    cdf("p3_ours.dat", o)
+    cdf("p3_upstream.dat", u)
+    if not o and not u:
+        return
+    for label, fn in (("min", min), ("median", median),
+                      ("p99", lambda x: pct(x, 99)), ("max", max)):
+        a = fn(o) if o else None
+        b = fn(u) if u else None
+        target, met = "", None
+        if label == "p99":
+            target = "ours <= 5 ms"
+            met = None if a is None else a <= 5
+        row("P3 VF detection latency, %s" % label, "ms", a, b, target, met,
+            (len(o), len(u)))
+
+
+def p4():
+    h = {d: values("p4hotplug", d, "pci") for d in DRIVERS}
+    if h["ours"] or h["upstream"]:
+        row("P4 context: PCI hot-plug of the VF alone (EAL + fake VF PMD), median",
+            "ms", median(h["ours"]), median(h["upstream"]), "", None,
+            (len(h["ours"]), len(h["upstream"])))
+    for hp in (100, 2000):
+        o = values("p4", "ours", "hp%d" % hp)
+        u = values("p4", "upstream", "hp%d" % hp)
+        cdf("p4_ours_%d.dat" % hp, o)
+        cdf("p4_upstream_%d.dat" % hp, u)
+        if not o and not u:
+            continue
+        lim = hp / 2.0 + 5
+        mo = median(o)
+        row("P4 VF attach, hotplug_poll=%d ms, median" % hp, "ms", mo,
+            median(u), "ours <= %g ms" % lim,
+            None if mo is None else mo <= lim, (len(o), len(u)))
+        row("P4 VF attach, hotplug_poll=%d ms, p99" % hp, "ms", pct(o, 99),
+            pct(u, 99), "", None, (len(o), len(u)))
+        # the driver's part (line in the pipe) and fail-safe's (the rest)
+        lines = {}
+        rest = {}
+        for d in DRIVERS:
+            t = dict(DATA.get(("p4", d, "hp%d" % hp), []))
+            li = dict(DATA.get(("p4line", d, "hp%d" % hp), []))
+            lines[d] = list(li.values())
+            rest[d] = [t[r] - li[r] for r in t if r in li]
+        row("  (of which: VF -> line in the pipe, median)", "ms",
+            median(lines["ours"]), median(lines["upstream"]))
+        row("  (of which: line -> VF port, fail-safe, median)", "ms",
+            median(rest["ours"]), median(rest["upstream"]))
+
+
+def find(metric):
+    for r in ROWS:
+        if r["metric"] == metric:
+            return r
+    return None
+
+
+def rst_table(meta):
+    """The guide's results block: the targets, and what else explains them."""
+    ns = sizes()
+    big = max(ns) if ns else 3000
+    want = []
+    for n in ns:
+        want.append(("P1", "discovery, %d netdevices" % n,
+                     "P1 probe, 4 NetVSCs routed, no port, %d netdevices" % n))
+    want.append(("P1", "probe making 4 ports, %d nd." % big,
+                 "P1 probe, 4 ports created, %d netdevices" % big))
+    for label, m in (("idle CPU, 4 ports", "P2 idle CPU, driver share, 4 NetVSCs x 1000"),
+                     ("idle syscalls, 4 ports", "P2 idle syscalls, driver share, 4 NetVSCs x 1000"),
+                     ("idle CPU, 1 port", "P2 idle CPU, driver share, 1 NetVSC x 1000"),
+                     ("idle syscalls, 1 port", "P2 idle syscalls, driver share, 1 NetVSC x 1000")):
+        want.append(("P2", label, m))
+    want.append(("P3", "detection median", "P3 VF detection latency, median"))
+    want.append(("P3", "detection p99", "P3 VF detection latency, p99"))
+    for hp in (100, 2000):
+        want.append(("P4", "attach median, poll %d ms" % hp,
+                     "P4 VF attach, hotplug_poll=%d ms, median" % hp))
+        want.append(("P4", "attach p99, poll %d ms" % hp,
+                     "P4 VF attach, hotplug_poll=%d ms, p99" % hp))
+    want.append(("P5", "growth %d / %d nd." % (big, ns[0] if ns else 100),
+                 "P5 probe growth P1@%d / P1@%d (routed)" % (big, ns[0] if ns else 100)))
+    units = {"ms": " ms", "ms/s": " ms/s", "1/s": " /s", "x": " x"}
+    cells = [("Id", "Measure", "Target", "Ours", "Upstream", "Ratio", "Met")]
+    for pid, label, metric in want:
+        r = find(metric)
+        if r is None:
+            continue
+        u = units.get(r["unit"], "")
+        cells.append((pid, label, r["target"] or "-",
+                      fmt(r["ours"], r["unit"]) + u,
+                      fmt(r["upstream"], r["unit"]) + u,
+                      "-" if r["ratio"] is None else "%.3g" % r["ratio"],
+                      r["met"] or "-"))
+    w = [max(len(c[i]) for c in cells) for i in range(len(cells[0]))]
+    rule = "   " + "  ".join("=" * x for x in w)
+    out = [".. results: begin, filled by devtools/benchmark.sh; do not edit by hand",
+           "",
+           ".. table:: Benchmark results: medians (driver share for P2);"
+           " ratio = ours / upstream, same run",
+           "",
+           rule,
+           "   " + "  ".join(c.ljust(x) for c, x in zip(cells[0], w)).rstrip(),
+           rule]
+    for c in cells[1:]:
+        out.append("   " + "  ".join(v.ljust(x) for v, x in zip(c, w)).rstrip())
+    out.append(rule)
+    n = lambda m: (find(m) or {}).get("n_ours", "")
+    out += [""] + textwrap.wrap(
+        "Conditions of the run: %s; DPDK %s (Debian), kernel %s, two cores;"
+        " two simulated guests (``app/test/sim/simguest``) made alike, the"
+        " fake VF PMD standing in for the VF; syscalls counted with %s."
+        " Samples per driver: P1 %s fresh processes per size, P2 %s windows"
+        " of 8 s against a baseline process with the same fail-safe ports,"
+        " P3 %s, P4 %s (poll 100 ms) and %s (poll 2000 ms) fresh processes."
+        " Method and caveats: ``app/test/bench/README.md``." % (
+            meta.get("date", "?")[:10], meta.get("dpdk", "?"),
+            meta.get("kernel", "?"), meta.get("syscount", "?"),
+            n("P1 probe, 4 NetVSCs routed, no port, %d netdevices" % big),
+            n("P2 idle CPU, driver share, 4 NetVSCs x 1000"),
+            n("P3 VF detection latency, median"),
+            n("P4 VF attach, hotplug_poll=100 ms, median"),
+            n("P4 VF attach, hotplug_poll=2000 ms, median")), 79) + [""] + \
+        textwrap.wrap(
+        "P2 gives the driver's share: its process minus the baseline"
+        " process, so values near zero, either side, are noise.", 79) + [
+        "",
+        ".. figure:: img/vdev_netvsc_bench.png",
+        ""] + textwrap.wrap(
+        "Probe time against netdevices (P1), idle CPU and system calls of"
+        " the driver's process and of its fail-safe ports alone (P2), and the"
+        " distributions of VF detection (P3) and attach (P4) latencies.", 76,
+        initial_indent="   ", subsequent_indent="   ") + [
+        "",
+        ".. results: end"]
+    return "\n".join(out) + "\n"
+
+
+def main():
+    if not DATA:
+        print("no samples")
+        return 1
+    p1_p5()
+    p2()
+    p3()
+    p4()
+    meta = {}
+    try:
+        for line in open(os.path.join(D, "meta.txt")):
+            k, _, v = line.strip().partition(" ")
+            meta.setdefault(k, v)
+    except OSError:
+        pass
+    with open(os.path.join(D, "results.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["metric", "unit", "ours", "upstream", "ratio", "target",
+                    "met", "n_ours", "n_upstream"])
+        for r in ROWS:
+            w.writerow([r["metric"].strip(), r["unit"],
+                        "" if r["ours"] is None else "%.6g" % r["ours"],
+                        "" if r["upstream"] is None else "%.6g" % r["upstream"],
+                        "" if r["ratio"] is None else "%.6g" % r["ratio"],
+                        r["target"], r["met"], r["n_ours"], r["n_upstream"]])
+    wm = max(len(r["metric"]) for r in ROWS)
+    head = "%-*s %-5s %10s %10s %8s  %-26s %s" % (
+        wm, "metric", "unit", "ours", "upstream", "ratio", "target", "met?")
+    print("DPDK %s, kernel %s, syscalls counted with %s" % (
+        meta.get("dpdk", "?"), meta.get("kernel", "?"),
+        meta.get("syscount", "?")))
+    print("medians; ratio = ours / upstream from the same run")
+    print(head)
+    print("-" * len(head))
+    for r in ROWS:
+        print("%-*s %-5s %10s %10s %8s  %-26s %s" % (
+            wm, r["metric"], r["unit"], fmt(r["ours"], r["unit"]),
+            fmt(r["upstream"], r["unit"]),
+            "-" if r["ratio"] is None else ("%.3g" % r["ratio"]),
+            r["target"], r["met"]))
+    print()
+    if RST:
+        with open(RST, "w") as f:
+            f.write(rst_table(meta))
+    if MISSED:
+        print("targets missed by ours: %d (%s)" % (len(MISSED), "; ".join(MISSED)))
+        return 2
+    print("every target of ours measured is met")
+    return 0
+
+
+sys.exit(main())
