@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# The benchmark, in one command (root, Debian 12):
+#   bash devtools/benchmark.sh [--update-doc] [--no-run]
+#
+# Our net_vdev_netvsc against Debian's (librte_net_vdev_netvsc.so.23.0),
+# side by side in one run, in two identical simulated Hyper-V guests:
+# probe time (P1, P5), idle cost (P2), VF detection latency (P3) and VF
+# attach end to end (P4). About 10 minutes on two cores.
+#
+# 1. devtools/setup.sh when the DPDK sources are missing (packages, then
+#    Debian's dpdk source package into .cache/dpdk-src)
+# 2. builds (meson setup, or --reconfigure when the benchmark is not yet
+#    registered; ninja)
+# 3. runs app/test/bench/bench.sh: prints the table (metric, ours, upstream,
+#    ratio ours/upstream, target, met?) and writes
+#      <build>/bench/results.csv   the table
+#      <build>/bench/results.png   the plots (gnuplot)
+#      <build>/bench/results.txt   the table as printed
+#      <build>/bench/samples.csv   every sample; logs/ the EAL/driver logs
+# The same runs as: meson test -C build --benchmark -v
+#
+# --update-doc  then rewrites the results block of the guide's Performance
+#               section (doc/guides/nics/vdev_netvsc.rst, between its
+#               ".. results: begin" and ".. results: end" lines) and copies
+#               the plot to doc/guides/nics/img/vdev_netvsc_bench.png
+# --no-run      builds and measures nothing: with --update-doc, uses the
+#               results of the last run in <build>/bench
+#
+# Environment: BUILD_DIR (default build; under ~/.cache when the tree lies
+# below a world-writable directory, as devtools/test.sh does),
+# BENCH_QUICK=1 for a smoke run of about a minute, BENCH_STRICT=1 to exit 1
+# when a target of ours is missed, and the BENCH_* counts of bench.sh.
+# Exit status: bench.sh's (0 measured, 1 error, 77 cannot run here).
+
+set -uo pipefail
+export LC_ALL=C
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$top" || exit 1
+say() { printf 'benchmark: %s\n' "$*"; }
+
+update_doc=0 run=1
+for a in "$@"; do
+    case $a in
+    --update-doc) update_doc=1 ;;
+    --no-run) run=0 ;;
+    -h|--help) sed -n '4,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    *) say "unknown argument $a (--update-doc, --no-run)"; exit 2 ;;
+    esac
+done
+
+# first world-writable directory on the way to $1 (EAL refuses plugins below one)
+world_writable_ancestor() {
+    local d=$1
+    while [ -n "$d" ] && [ "$d" != / ]; do
+        if [ -d "$d" ] && [ -n "$(find "$d" -maxdepth 0 -perm -0002)" ]; then
+            echo "$d"; return
+        fi
+        d=${d%/*}
+    done
+}
+bld=${BUILD_DIR:-build}
+ww=$(world_writable_ancestor "$top")
+if [ -z "${BUILD_DIR:-}" ] && [ -n "$ww" ]; then
+    bld=${XDG_CACHE_HOME:-$HOME/.cache}/vn-pmd-build-$(printf '%s' "$top" | md5sum | cut -c1-8)
+    say "$ww is world-writable and EAL refuses plugins below it: building in $bld"
+    mkdir -p "$bld" && chmod 0755 "$bld"
+fi
+
+# the guide's results block and figure from <build>/bench
+update_doc() {
+    local out=$1 doc=doc/guides/nics/vdev_netvsc.rst
+    [ -f "$out/samples.csv" ] || { say "no results in $out: run the benchmark first"; return 1; }
+    grep -q '^\.\. results: begin' "$doc" && grep -q '^\.\. results: end' "$doc" ||
+        { say "$doc has no '.. results: begin/end' block"; return 1; }
+    python3 app/test/bench/report.py "$out" --rst "$out/results.rst" > /dev/null
+    [ -s "$out/results.rst" ] || { say "no results block made"; return 1; }
+    python3 - "$doc" "$out/results.rst" <<'PY' || return 1
+import sys
+doc, block = sys.argv[1], open(sys.argv[2]).read()
+lines = open(doc).read().split("\n")
+b = next(i for i, l in enumerate(lines) if l.startswith(".. results: begin"))
+e = next(i for i, l in enumerate(lines) if l.startswith(".. results: end"))
+new = lines[:b] + block.rstrip("\n").split("\n") + lines[e + 1:]
+open(doc, "w").write("\n".join(new))
+PY
+    if [ -f "$out/results.png" ]; then
+        mkdir -p doc/guides/nics/img
+        cp "$out/results.png" doc/guides/nics/img/vdev_netvsc_bench.png
+    else
+        say "warning: no $out/results.png to copy"
+    fi
+    say "updated $doc and doc/guides/nics/img/vdev_netvsc_bench.png"
+}
+
+rc=0
+if [ $run = 1 ]; then
+    if [ ! -f .cache/dpdk-src/drivers/bus/vdev/bus_vdev_driver.h ] ||
+       ! command -v gnuplot >/dev/null || ! command -v meson >/dev/null; then
+        say "running devtools/setup.sh"
+        bash devtools/setup.sh < /dev/null || { say "setup failed"; exit 1; }
+    fi
+    if [ ! -f "$bld/build.ninja" ]; then
+        meson setup "$bld" < /dev/null || exit 1
+    elif ! grep -q vsc_bench "$bld/build.ninja"; then
+        # app/test picks up new test directories only when reconfigured
+        meson setup --reconfigure "$bld" < /dev/null || exit 1
+    fi
+    ninja -C "$bld" < /dev/null || exit 1
+fi
+[ -d "$bld" ] || { say "no build directory $bld"; exit 1; }
+bld=$(cd "$bld" && pwd)
+if [ $run = 1 ]; then
+    export VSC_PLUGIN=$bld/librte_net_vdev_netvsc.so
+    export VSC_BENCH=$bld/app/test/bench/vsc_bench
+    export SIMGUEST=$top/app/test/sim/simguest
+    export BENCH_OUT=$bld/bench
+    if [ -f "$bld/app/test/fake_vf/librte_net_fake_vf.so" ]; then
+        export FAKE_VF_PLUGIN=$bld/app/test/fake_vf/librte_net_fake_vf.so
+    else
+        export FAKE_VF_PLUGIN=""
+    fi
+    bash app/test/bench/bench.sh < /dev/null
+    rc=$?
+fi
+if [ $update_doc = 1 ] && [ "$rc" = 0 ]; then
+    update_doc "$bld/bench" || rc=1
+fi
+exit $rc
