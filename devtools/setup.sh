@@ -38,6 +38,8 @@ packages=(
     dpkg-dev xz-utils ca-certificates
     # tests, simulated guest and demo
     iproute2 iputils-ping util-linux procps strace kmod valgrind gnuplot-nox
+    # the benchmark counts syscalls with perf (strace when perf cannot)
+    linux-perf
     git
 )
 
