@@ -258,15 +258,28 @@ def find(metric):
     return None
 
 
+def short_target(t):
+    """'ratio <= 0.01, ours <= 90 /s' -> '<= 0.01 x up., <= 90 /s'."""
+    parts = []
+    for p in filter(None, (x.strip() for x in t.split(","))):
+        if p.startswith("ratio "):
+            parts.append(p[len("ratio "):] + " x up.")
+        elif p.startswith("ours "):
+            parts.append(p[len("ours "):])
+        else:
+            parts.append(p)
+    return ", ".join(parts)
+
+
 def rst_table(meta):
     """The guide's results block: the targets, and what else explains them."""
     ns = sizes()
     big = max(ns) if ns else 3000
     want = []
     for n in ns:
-        want.append(("P1", "discovery, %d netdevices" % n,
+        want.append(("P1", "discovery, %d nd." % n,
                      "P1 probe, 4 NetVSCs routed, no port, %d netdevices" % n))
-    want.append(("P1", "probe making 4 ports, %d nd." % big,
+    want.append(("P1", "4 ports made, %d nd." % big,
                  "P1 probe, 4 ports created, %d netdevices" % big))
     for label, m in (("idle CPU, 4 ports", "P2 idle CPU, driver share, 4 NetVSCs x 1000"),
                      ("idle syscalls, 4 ports", "P2 idle syscalls, driver share, 4 NetVSCs x 1000"),
@@ -276,11 +289,11 @@ def rst_table(meta):
     want.append(("P3", "detection median", "P3 VF detection latency, median"))
     want.append(("P3", "detection p99", "P3 VF detection latency, p99"))
     for hp in (100, 2000):
-        want.append(("P4", "attach median, poll %d ms" % hp,
+        want.append(("P4", "attach median, %d ms" % hp,
                      "P4 VF attach, hotplug_poll=%d ms, median" % hp))
-        want.append(("P4", "attach p99, poll %d ms" % hp,
+        want.append(("P4", "attach p99, %d ms" % hp,
                      "P4 VF attach, hotplug_poll=%d ms, p99" % hp))
-    want.append(("P5", "growth %d / %d nd." % (big, ns[0] if ns else 100),
+    want.append(("P5", "growth, %d / %d nd." % (big, ns[0] if ns else 100),
                  "P5 probe growth P1@%d / P1@%d (routed)" % (big, ns[0] if ns else 100)))
     units = {"ms": " ms", "ms/s": " ms/s", "1/s": " /s", "x": " x"}
     cells = [("Id", "Measure", "Target", "Ours", "Upstream", "Ratio", "Met")]
@@ -289,7 +302,8 @@ def rst_table(meta):
         if r is None:
             continue
         u = units.get(r["unit"], "")
-        cells.append((pid, label, r["target"] or "-",
+        t = short_target(r["target"])
+        cells.append((pid, label, t or "-",
                       fmt(r["ours"], r["unit"]) + u,
                       fmt(r["upstream"], r["unit"]) + u,
                       "-" if r["ratio"] is None else "%.3g" % r["ratio"],
@@ -298,8 +312,8 @@ def rst_table(meta):
     rule = "   " + "  ".join("=" * x for x in w)
     out = [".. results: begin, filled by devtools/benchmark.sh; do not edit by hand",
            "",
-           ".. table:: Benchmark results: medians (driver share for P2);"
-           " ratio = ours / upstream, same run",
+           ".. table:: Benchmark results (medians; ratio = ours / upstream;"
+           " nd. = netdevices)",
            "",
            rule,
            "   " + "  ".join(c.ljust(x) for c, x in zip(cells[0], w)).rstrip(),
