@@ -104,7 +104,16 @@ META=$BENCH_OUT/meta.txt
 # the two guests, and cleanup
 
 GA="" GB=""
+# the processes of ours running now (started, not yet waited for)
 BG_PIDS=()
+untrack() {
+	local p q keep=()
+	for p in "${BG_PIDS[@]}"; do
+		for q in "$@"; do [ "$p" = "$q" ] && continue 2; done
+		keep+=("$p")
+	done
+	BG_PIDS=("${keep[@]}")
+}
 cleanup() {
 	local rc=$? p
 	trap - EXIT INT TERM HUP
@@ -208,8 +217,15 @@ run() {
 	sg_use "$(guest_of "$drv")"
 	eal_args "$drv"
 	echo "=== $drv ${EAL[*]} ${extra[*]} $*" >> "$LOG/$drv.log"
+	# in the background, so that a signal's trap runs at once
 	timeout -k 5 "$t" nsenter --net="/run/netns/$SG_GNS" --mount="$SG_DIR/mnt" -- \
-		"$VSC_BENCH" "${EAL[@]}" "${extra[@]}" "$@" > "$out" 2>> "$LOG/$drv.log"
+		"$VSC_BENCH" "${EAL[@]}" "${extra[@]}" "$@" > "$out" 2>> "$LOG/$drv.log" &
+	local p=$! rc
+	BG_PIDS+=("$p")
+	wait "$p"
+	rc=$?
+	untrack "$p"
+	return $rc
 }
 
 # start DRIVER OUT [EAL...] -- MODE [ARGS...]: in the background; sets PID
@@ -232,6 +248,7 @@ start() {
 		sleep 0.1
 	done
 	warn "$drv did not get ready: $(grep '^error' "$out")"
+	stop "$PID"
 	return 1
 }
 
@@ -241,6 +258,7 @@ stop() {
 		kill "$p" 2>/dev/null
 		wait "$p" 2>/dev/null
 	done
+	untrack "$@"
 }
 
 sample() { echo "$1,$2,$3,$4,$5" >> "$SAMPLES"; }
@@ -353,7 +371,10 @@ p2() {
 				t1[k]=$(date +%s%N) c1[k]=$(cpu_ns "${pids[k]}")
 			done
 			for k in "${!pids[@]}"; do
-				[ -n "${sc[k]}" ] && wait "${sc[k]}" 2>/dev/null
+				if [ -n "${sc[k]}" ]; then
+					wait "${sc[k]}" 2>/dev/null
+					untrack "${sc[k]}"
+				fi
 				sample p2cpu "${names[k]}" "nv$nv" "$rep" \
 					"$(awk -v c="$((c1[k] - c0[k]))" -v t="$((t1[k] - t0[k]))" 'BEGIN { printf "%.4f", c / t * 1000 }')"
 				[ -n "$SYSCOUNT" ] && sample p2sys "${names[k]}" "nv$nv" "$rep" \
