@@ -217,6 +217,30 @@ vsc_take_dumped(const struct vdev_netvsc_link *link, void *opaque)
 	return take->err;
 }
 
+/**
+ * Whether a mac= names an address that no NetVSC listed so far has: only a
+ * full dump can tell whether another netdevice (force=1) has it, or none.
+ */
+static bool
+vsc_take_mac_unmatched(const struct vsc_take *take)
+{
+	const struct vdev_netvsc_args *args = take->args;
+	const struct vdev_netvsc_snapshot *snap = take->snap;
+	unsigned int i;
+	unsigned int j;
+
+	for (i = 0; i != args->mac_n; ++i) {
+		for (j = 0; j != snap->count; ++j)
+			if (snap->netdev[j].kind == VDEV_NETVSC_KIND_NETVSC &&
+			    rte_is_same_ether_addr(&snap->netdev[j].link.mac,
+						   &args->mac[i]))
+				break;
+		if (j == snap->count)
+			return true;
+	}
+	return false;
+}
+
 /** Whether the routed state of a netdevice matters to a selection. */
 static bool
 vsc_take_needs_routed(const struct vdev_netvsc_args *args,
@@ -262,7 +286,8 @@ vsc_take_uppers(struct vdev_netvsc_snapshot *snap)
  *
  * NetVSCs come from the VMBus sysfs tree, VF candidates from the PCI one,
  * named interfaces from targeted netlink queries; a full link dump is made
- * only without a VMBus tree when something must be found by MAC address.
+ * only when something must be found by MAC address that no NetVSC has, or
+ * without a VMBus tree to list the NetVSCs.
  * The routed state is asked of NetVSC and named netdevices only.
  *
  * @param[out] snap
@@ -305,8 +330,12 @@ vdev_netvsc_snapshot_take(struct vdev_netvsc_snapshot *snap,
 	vdev_netvsc_sysfs_pci_netdev_foreach(vsc_take_name, &take);
 	if (take.err != 0)
 		goto error;
-	if (!vmbus && vdev_netvsc_args_named(args)) {
-		/* Nothing lists NetVSCs: find MAC peers in one full dump. */
+	if ((!vmbus && vdev_netvsc_args_named(args)) ||
+	    vsc_take_mac_unmatched(&take)) {
+		/*
+		 * Nothing lists NetVSCs, or a mac= is not a NetVSC's: find
+		 * MAC peers in one full dump.
+		 */
 		ret = vdev_netvsc_nl_link_dump(nl, vsc_take_dumped, &take);
 		if (ret < 0 || take.err != 0) {
 			take.err = ret < 0 ? ret : take.err;

@@ -112,17 +112,13 @@ vsc_class_is_netvsc(const char *path)
 	return strcasecmp(class_id, VDEV_NETVSC_CLASS_ID) == 0;
 }
 
-/** Call @p cb with each entry of a directory but dot entries. */
+/** Call @p cb with each entry of an open directory but dot entries. */
 static int
-vsc_foreach_entry(const char *path, vdev_netvsc_sysfs_name_cb *cb, void *arg)
+vsc_foreach_dir(DIR *dir, vdev_netvsc_sysfs_name_cb *cb, void *arg)
 {
 	struct dirent *e;
-	DIR *dir;
 	int ret = 0;
 
-	dir = opendir(path);
-	if (dir == NULL)
-		return -errno;
 	while (ret == 0 && (e = readdir(dir)) != NULL) {
 		if (e->d_name[0] == '.')
 			continue;
@@ -130,6 +126,17 @@ vsc_foreach_entry(const char *path, vdev_netvsc_sysfs_name_cb *cb, void *arg)
 	}
 	closedir(dir);
 	return ret;
+}
+
+/** Call @p cb with each entry of a directory; -errno when it is missing. */
+static int
+vsc_foreach_entry(const char *path, vdev_netvsc_sysfs_name_cb *cb, void *arg)
+{
+	DIR *dir = opendir(path);
+
+	if (dir == NULL)
+		return -errno;
+	return vsc_foreach_dir(dir, cb, arg);
 }
 
 /** A walk over devices of a bus, handing their net/ entries to a callback. */
@@ -145,6 +152,7 @@ vsc_bus_device(const char *device, void *opaque)
 {
 	struct vsc_bus_walk *walk = opaque;
 	char path[PATH_MAX];
+	DIR *dir;
 	int ret;
 
 	if (walk->netvsc_only) {
@@ -157,9 +165,11 @@ vsc_bus_device(const char *device, void *opaque)
 		      walk->bus, device);
 	if (ret != 0)
 		return 0;
-	ret = vsc_foreach_entry(path, walk->cb, walk->arg);
-	/* A device without netdevice (yet) is no error. */
-	return ret < 0 ? 0 : ret;
+	dir = opendir(path);
+	if (dir == NULL)
+		return 0; /* a device without netdevice (yet) is no error */
+	/* Whatever the callback returns, negative too, stops the walk. */
+	return vsc_foreach_dir(dir, walk->cb, walk->arg);
 }
 
 static int
