@@ -35,6 +35,8 @@ struct fake_vf_nl {
 	/* the port; NULL once it is closed, the callback then stops */
 	struct fake_vf_priv *priv;
 	bool registered;
+	/* notifications were dropped: check the netdevice once drained */
+	bool lost;
 };
 
 static struct fake_vf_priv *
@@ -80,18 +82,27 @@ fake_vf_nl_intr(void *arg)
 	int ret = -NLE_AGAIN;
 
 	for (i = 0; i < FAKE_VF_NL_BUDGET; i++) {
-		if (fake_vf_nl_priv(nl) == NULL)
+		priv = fake_vf_nl_priv(nl);
+		if (priv == NULL)
 			return;
 		ret = nl_recvmsgs_default(nl->sk);
-		if (ret < 0)
+		if (ret == -NLE_AGAIN)
 			break;
+		if (ret < 0 && !nl->lost) {
+			FAKE_VF_LOG(WARNING, "%s: netlink: %s, checking %s once drained",
+				    priv->dev->data->name, nl_geterror(ret),
+				    priv->ifname);
+			nl->lost = true;
+		}
 	}
 	priv = fake_vf_nl_priv(nl);
-	if (ret < 0 && ret != -NLE_AGAIN && priv != NULL) {
-		/* notifications were lost (ENOBUFS): look at the netdevice */
-		FAKE_VF_LOG(WARNING, "%s: netlink: %s, checking %s directly",
-			    priv->dev->data->name, nl_geterror(ret),
-			    priv->ifname);
+	/*
+	 * The kernel reports one overrun (ENOBUFS) and no further drop until
+	 * the queue is empty: look at the netdevice only then, or a removal
+	 * dropped after the error would go unseen.
+	 */
+	if (ret == -NLE_AGAIN && nl->lost && priv != NULL) {
+		nl->lost = false;
 		fake_vf_netdev_check(priv);
 	}
 }

@@ -138,8 +138,7 @@ vsc_monitor_intr(void *arg)
 	if (ret == -ENOBUFS) {
 		DRV_LOG(WARNING, "%s: link events lost (socket overrun), taking"
 			" a fresh snapshot", rte_dev_name(inst->dev));
-		/* Whatever queued after the overrun is older than the dump. */
-		vdev_netvsc_nl_monitor_read(inst->mon, vsc_monitor_event, inst);
+		/* Drained: whatever comes next is newer than the dump. */
 		vsc_monitor_sync(inst);
 	} else if (ret < 0) {
 		DRV_LOG(ERR, "%s: cannot read link events: %s",

@@ -423,29 +423,37 @@ vdev_netvsc_nl_monitor_fd(const struct vdev_netvsc_nl_monitor *mon)
  * @param[in] arg
  *   Passed to @p cb.
  * @return
- *   0 when drained; -ENOBUFS when the kernel dropped events (resync from
- *   a fresh snapshot); another negative errno on error.
+ *   0 when drained; -ENOBUFS when drained but the kernel dropped events
+ *   (resync from a fresh snapshot); another negative errno on error.
  */
 int
 vdev_netvsc_nl_monitor_read(struct vdev_netvsc_nl_monitor *mon,
 			    vdev_netvsc_nl_event_cb *cb, void *arg)
 {
 	struct nl_cb *handlers = nl_socket_get_cb(mon->sk); /* takes a ref */
+	bool lost = false;
 	int ret;
 
 	mon->cb = cb;
 	mon->arg = arg;
-	/* One datagram per call; 0 once the socket is empty (EAGAIN). */
+	/*
+	 * One datagram per call, until the socket is empty (EAGAIN). An
+	 * overrun (ENOBUFS, seen as NLE_NOMEM) is reported once, and the
+	 * kernel reports no further drop until the queue has been emptied:
+	 * so drain it all, then let the caller resync.
+	 */
 	do {
 		ret = nl_recvmsgs_report(mon->sk, handlers);
+		if (ret == -NLE_NOMEM) {
+			lost = true;
+			ret = 1;
+		}
 	} while (ret > 0);
 	nl_cb_put(handlers);
 	mon->cb = NULL;
-	if (ret == -NLE_NOMEM)
-		return -ENOBUFS; /* overrun: ENOBUFS comes back as NLE_NOMEM */
-	if (ret == -NLE_AGAIN)
-		return 0; /* drained */
-	return ret < 0 ? vsc_nl_errno(ret) : 0;
+	if (ret != -NLE_AGAIN && ret < 0)
+		return vsc_nl_errno(ret);
+	return lost ? -ENOBUFS : 0;
 }
 
 /*
