@@ -158,6 +158,10 @@ vdev_netvsc_snapshot_find(const struct vdev_netvsc_snapshot *snap,
 struct vdev_netvsc_netdev *
 vdev_netvsc_snapshot_find_name(const struct vdev_netvsc_snapshot *snap,
 			       const char *name);
+struct vdev_netvsc_netdev *
+vdev_netvsc_snapshot_find_mac(const struct vdev_netvsc_snapshot *snap,
+			      enum vdev_netvsc_kind kind,
+			      const struct rte_ether_addr *mac);
 int vdev_netvsc_snapshot_put(struct vdev_netvsc_snapshot *snap,
 			     const struct vdev_netvsc_netdev *netdev);
 void vdev_netvsc_snapshot_del(struct vdev_netvsc_snapshot *snap, int ifindex);

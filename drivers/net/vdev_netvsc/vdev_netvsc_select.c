@@ -39,17 +39,12 @@ vsc_select_vf_owner(const struct vdev_netvsc_snapshot *snap,
 		    const struct vdev_netvsc_netdev *vf)
 {
 	const struct vdev_netvsc_netdev *master;
-	unsigned int i;
 
 	master = vdev_netvsc_snapshot_find(snap, vf->link.master);
 	if (master != NULL && master->kind == VDEV_NETVSC_KIND_NETVSC)
 		return master;
-	for (i = 0; i != snap->count; ++i)
-		if (snap->netdev[i].kind == VDEV_NETVSC_KIND_NETVSC &&
-		    rte_is_same_ether_addr(&snap->netdev[i].link.mac,
-					   &vf->link.mac))
-			return &snap->netdev[i];
-	return NULL;
+	return vdev_netvsc_snapshot_find_mac(snap, VDEV_NETVSC_KIND_NETVSC,
+					     &vf->link.mac);
 }
 
 /** Take a named netdevice, warning when the kernel uses it. */

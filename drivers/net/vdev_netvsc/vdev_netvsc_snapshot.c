@@ -58,6 +58,26 @@ vdev_netvsc_snapshot_find_name(const struct vdev_netvsc_snapshot *snap,
 }
 
 /**
+ * Find a netdevice of a kind by its MAC address.
+ *
+ * @return
+ *   The first such entry, or NULL when the snapshot lists none.
+ */
+struct vdev_netvsc_netdev *
+vdev_netvsc_snapshot_find_mac(const struct vdev_netvsc_snapshot *snap,
+			      enum vdev_netvsc_kind kind,
+			      const struct rte_ether_addr *mac)
+{
+	unsigned int i;
+
+	for (i = 0; i != snap->count; ++i)
+		if (snap->netdev[i].kind == kind &&
+		    rte_is_same_ether_addr(&snap->netdev[i].link.mac, mac))
+			return &snap->netdev[i];
+	return NULL;
+}
+
+/**
  * Add a netdevice, or replace the entry of the same ifindex.
  *
  * @return
@@ -225,19 +245,12 @@ static bool
 vsc_take_mac_unmatched(const struct vsc_take *take)
 {
 	const struct vdev_netvsc_args *args = take->args;
-	const struct vdev_netvsc_snapshot *snap = take->snap;
 	unsigned int i;
-	unsigned int j;
 
-	for (i = 0; i != args->mac_n; ++i) {
-		for (j = 0; j != snap->count; ++j)
-			if (snap->netdev[j].kind == VDEV_NETVSC_KIND_NETVSC &&
-			    rte_is_same_ether_addr(&snap->netdev[j].link.mac,
-						   &args->mac[i]))
-				break;
-		if (j == snap->count)
+	for (i = 0; i != args->mac_n; ++i)
+		if (vdev_netvsc_snapshot_find_mac(take->snap,
+				VDEV_NETVSC_KIND_NETVSC, &args->mac[i]) == NULL)
 			return true;
-	}
 	return false;
 }
 
