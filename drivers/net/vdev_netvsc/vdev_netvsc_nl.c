@@ -442,13 +442,13 @@ vdev_netvsc_nl_monitor_read(struct vdev_netvsc_nl_monitor *mon,
 	 * kernel reports no further drop until the queue has been emptied:
 	 * so drain it all, then let the caller resync.
 	 */
-	do {
+	for (;;) {
 		ret = nl_recvmsgs_report(mon->sk, handlers);
-		if (ret == -NLE_NOMEM) {
+		if (ret == -NLE_NOMEM)
 			lost = true;
-			ret = 1;
-		}
-	} while (ret > 0);
+		else if (ret <= 0)
+			break;
+	}
 	nl_cb_put(handlers);
 	mon->cb = NULL;
 	if (ret != -NLE_AGAIN && ret < 0)
