@@ -58,7 +58,7 @@ unit_run() {
 unit_gc() {
 	local ns d pid
 	for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
-		[[ $ns =~ ^unit-(disc|probe)-[a-z]+-([0-9]+)$ ]] || continue
+		[[ $ns =~ ^unit-(disc|probe|tap)-[a-z]+-([0-9]+)$ ]] || continue
 		pid=${BASH_REMATCH[2]}
 		kill -0 "$pid" 2>/dev/null || ip netns del "$ns" 2>/dev/null
 	done

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_tun.h>
+#include <linux/pkt_sched.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <netinet/in.h>
@@ -24,7 +25,10 @@
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
 #include <netlink/route/addr.h>
+#include <netlink/route/act/mirred.h>
+#include <netlink/route/action.h>
 #include <netlink/route/classifier.h>
+#include <netlink/route/cls/flower.h>
 #include <netlink/route/link.h>
 #include <netlink/route/qdisc.h>
 #include <netlink/route/tc.h>
@@ -457,48 +461,163 @@ vdev_netvsc_nl_monitor_read(struct vdev_netvsc_nl_monitor *mon,
 }
 
 /*
- * Whether tap's remote= can work: it needs the multiq qdisc and the flower
- * classifier. Asked of the kernel on a throwaway tap netdevice, which goes
- * away when its fd is closed.
+ * Whether tap's remote= can work. The tap PMD creates a multiqueue tap,
+ * puts the multiq qdisc at its root and an ingress qdisc on it and on the
+ * remote, then steers traffic with flower filters whose action is mirred.
+ * Asking the kernel for exactly that, on a throwaway tap made the same
+ * way, gives tap's own verdict: a single-queue device refuses multiq
+ * whatever modules the kernel has. The tap goes away with its fd.
  */
 
+/** One thing tap's remote= needs from the kernel. */
+enum vsc_tc_need {
+	VSC_TC_MULTIQ, /**< root qdisc of the tap */
+	VSC_TC_INGRESS, /**< ingress qdisc, on the tap and the remote */
+	VSC_TC_FLOWER, /**< the classifier of every rule */
+	VSC_TC_MIRRED, /**< the action that moves packets across */
+};
+
+static const char * const vsc_tc_module[] = {
+	[VSC_TC_MULTIQ] = "sch_multiq",
+	[VSC_TC_INGRESS] = "sch_ingress",
+	[VSC_TC_FLOWER] = "cls_flower",
+	[VSC_TC_MIRRED] = "act_mirred",
+};
+
+/**
+ * Add a qdisc: multiq at the root, or ingress. libnl knows no multiq
+ * options and the kernel wants them, so the request gets them here, as
+ * tap sends them: all zero, the kernel takes one band per tx queue.
+ */
 static int
-vsc_tc_try(struct nl_sock *sk, int ifindex, const char *kind)
+vsc_tc_qdisc(struct nl_sock *sk, int ifindex, bool ingress)
 {
+	struct tc_multiq_qopt multiq = { 0 };
 	struct rtnl_qdisc *qdisc;
+	struct nl_msg *msg = NULL;
+	int ret;
+
+	qdisc = rtnl_qdisc_alloc();
+	if (qdisc == NULL)
+		return -ENOMEM;
+	rtnl_tc_set_ifindex(TC_CAST(qdisc), ifindex);
+	if (ingress) {
+		rtnl_tc_set_parent(TC_CAST(qdisc), TC_H_INGRESS);
+		rtnl_tc_set_handle(TC_CAST(qdisc), TC_HANDLE(0xffff, 0));
+	} else {
+		rtnl_tc_set_parent(TC_CAST(qdisc), TC_H_ROOT);
+		rtnl_tc_set_handle(TC_CAST(qdisc), TC_HANDLE(1, 0));
+	}
+	ret = rtnl_tc_set_kind(TC_CAST(qdisc), ingress ? "ingress" : "multiq");
+	if (ret == 0)
+		ret = rtnl_qdisc_build_add_request(qdisc, NLM_F_CREATE, &msg);
+	if (ret == 0 && !ingress)
+		ret = nla_put(msg, TCA_OPTIONS, sizeof(multiq), &multiq);
+	if (ret == 0)
+		ret = nl_send_sync(sk, msg); /* frees msg */
+	else
+		nlmsg_free(msg);
+	rtnl_qdisc_put(qdisc);
+	return ret < 0 ? vsc_nl_errno(ret) : 0;
+}
+
+/**
+ * Add a flower filter on the ingress qdisc matching a destination MAC,
+ * with a mirred action that redirects to the device itself when
+ * @p mirred: tap's rules look so.
+ */
+static int
+vsc_tc_flower(struct nl_sock *sk, int ifindex, bool mirred)
+{
+	static unsigned char mac[RTE_ETHER_ADDR_LEN] = { 0x02, 0, 0, 0, 0, 1 };
+	static unsigned char mask[RTE_ETHER_ADDR_LEN] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	};
+	struct rtnl_act *act = NULL;
 	struct rtnl_cls *cls;
 	int ret;
 
-	if (strcmp(kind, "flower") != 0) {
-		qdisc = rtnl_qdisc_alloc();
-		if (qdisc == NULL)
-			return -ENOMEM;
-		rtnl_tc_set_ifindex(TC_CAST(qdisc), ifindex);
-		if (strcmp(kind, "ingress") == 0) {
-			rtnl_tc_set_parent(TC_CAST(qdisc), TC_H_INGRESS);
-			rtnl_tc_set_handle(TC_CAST(qdisc), TC_HANDLE(0xffff, 0));
-		} else {
-			rtnl_tc_set_parent(TC_CAST(qdisc), TC_H_ROOT);
-			rtnl_tc_set_handle(TC_CAST(qdisc), TC_HANDLE(1, 0));
-		}
-		ret = rtnl_tc_set_kind(TC_CAST(qdisc), kind);
-		if (ret == 0)
-			ret = rtnl_qdisc_add(sk, qdisc, NLM_F_CREATE);
-		rtnl_qdisc_put(qdisc);
-		return ret < 0 ? vsc_nl_errno(ret) : 0;
-	}
 	cls = rtnl_cls_alloc();
 	if (cls == NULL)
 		return -ENOMEM;
 	rtnl_tc_set_ifindex(TC_CAST(cls), ifindex);
 	rtnl_tc_set_parent(TC_CAST(cls), TC_HANDLE(0xffff, 0));
 	rtnl_cls_set_protocol(cls, ETH_P_ALL);
-	rtnl_cls_set_prio(cls, 1);
-	ret = rtnl_tc_set_kind(TC_CAST(cls), kind);
+	rtnl_cls_set_prio(cls, mirred ? 2 : 1);
+	ret = rtnl_tc_set_kind(TC_CAST(cls), "flower");
+	if (ret == 0)
+		ret = rtnl_flower_set_dst_mac(cls, mac, mask);
+	if (ret == 0 && mirred) {
+		act = rtnl_act_alloc();
+		if (act == NULL)
+			ret = -NLE_NOMEM;
+		if (ret == 0)
+			ret = rtnl_tc_set_kind(TC_CAST(act), "mirred");
+		if (ret == 0)
+			ret = rtnl_mirred_set_action(act, TCA_EGRESS_REDIR);
+		if (ret == 0)
+			ret = rtnl_mirred_set_policy(act, TC_ACT_STOLEN);
+		if (ret == 0)
+			ret = rtnl_mirred_set_ifindex(act, ifindex);
+		if (ret == 0)
+			ret = rtnl_flower_append_action(cls, act);
+	}
 	if (ret == 0)
 		ret = rtnl_cls_add(sk, cls, NLM_F_CREATE);
+	if (act != NULL)
+		rtnl_act_put(act);
 	rtnl_cls_put(cls);
 	return ret < 0 ? vsc_nl_errno(ret) : 0;
+}
+
+/** Ask the kernel for one need on the throwaway tap. */
+static int
+vsc_tc_try(struct nl_sock *sk, int ifindex, enum vsc_tc_need need)
+{
+	switch (need) {
+	case VSC_TC_MULTIQ:
+		return vsc_tc_qdisc(sk, ifindex, false);
+	case VSC_TC_INGRESS:
+		return vsc_tc_qdisc(sk, ifindex, true);
+	case VSC_TC_FLOWER:
+		return vsc_tc_flower(sk, ifindex, false);
+	case VSC_TC_MIRRED:
+		return vsc_tc_flower(sk, ifindex, true);
+	}
+	return -EINVAL;
+}
+
+/**
+ * Open a tap the way the tap PMD does: multiqueue when the kernel offers
+ * it, so that its root takes the multiq qdisc.
+ *
+ * @return
+ *   The tap's fd (the tap lives as long as it), or a negative errno.
+ */
+static int
+vsc_tc_tap_open(int *ifindex)
+{
+	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
+	unsigned int features = 0;
+	int ret;
+	int fd;
+
+	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, TUNGETFEATURES, &features) == 0 &&
+	    (features & IFF_MULTI_QUEUE) != 0)
+		ifr.ifr_flags |= IFF_MULTI_QUEUE;
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0)
+		goto error;
+	*ifindex = if_nametoindex(ifr.ifr_name);
+	if (*ifindex == 0)
+		goto error;
+	return fd;
+error:
+	ret = -errno;
+	close(fd);
+	return ret;
 }
 
 /**
@@ -515,42 +634,31 @@ vsc_tc_try(struct nl_sock *sk, int ifindex, const char *kind)
 int
 vdev_netvsc_nl_tc_check(char *missing, size_t size)
 {
-	static const struct {
-		const char *kind;
-		const char *module;
-	} needs[] = {
-		{ "multiq", "sch_multiq" },
-		{ "ingress", "sch_ingress" },
-		{ "flower", "cls_flower" },
-	};
-	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
+	bool flower = true;
 	struct nl_sock *sk;
-	unsigned int i;
-	int ifindex;
+	unsigned int need;
+	int ifindex = 0;
 	int ret = 0;
 	int fd;
 
 	missing[0] = '\0';
-	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	fd = vsc_tc_tap_open(&ifindex);
 	if (fd < 0)
-		return -errno;
-	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
-		ret = -errno;
-		goto close_fd;
-	}
-	ifindex = if_nametoindex(ifr.ifr_name);
-	if (ifindex == 0) {
-		ret = -errno;
-		goto close_fd;
-	}
+		return fd;
 	sk = vsc_nl_socket();
 	if (sk == NULL) {
-		ret = -rte_errno;
-		goto close_fd;
+		close(fd);
+		return -rte_errno;
 	}
-	for (i = 0; i != RTE_DIM(needs); ++i) {
-		int err = vsc_tc_try(sk, ifindex, needs[i].kind);
+	for (need = 0; need != RTE_DIM(vsc_tc_module); ++need) {
+		int err;
 
+		/* Without flower, whether mirred is there cannot be told. */
+		if (need == VSC_TC_MIRRED && !flower)
+			break;
+		err = vsc_tc_try(sk, ifindex, need);
+		if (need == VSC_TC_FLOWER)
+			flower = err == 0;
 		if (err == -EPERM) {
 			ret = err;
 			break;
@@ -558,12 +666,11 @@ vdev_netvsc_nl_tc_check(char *missing, size_t size)
 		if (err != 0) {
 			if (missing[0] != '\0')
 				strlcat(missing, ", ", size);
-			strlcat(missing, needs[i].module, size);
+			strlcat(missing, vsc_tc_module[need], size);
 			ret = -ENOTSUP;
 		}
 	}
 	nl_socket_free(sk);
-close_fd:
 	close(fd); /* the tap netdevice goes with it */
 	return ret;
 }
