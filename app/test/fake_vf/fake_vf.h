@@ -80,6 +80,7 @@ uint16_t fake_vf_tx_burst(void *queue, struct rte_mbuf **pkts,
 struct fake_vf_nl *fake_vf_nl_open(void);
 int fake_vf_nl_start(struct fake_vf_nl *nl, struct fake_vf_priv *priv);
 void fake_vf_nl_close(struct fake_vf_nl *nl);
+int fake_vf_nl_steer(unsigned int ifindex, bool to_dpdk);
 
 /* fake_vf.c */
 int fake_vf_link_refresh(struct fake_vf_priv *priv, bool started);

@@ -13,9 +13,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <linux/if_bridge.h>
+#include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <netlink/errno.h>
 #include <netlink/msg.h>
+#include <netlink/attr.h>
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
 
@@ -225,4 +228,51 @@ fake_vf_nl_close(struct fake_vf_nl *nl)
 		rte_delay_us_sleep(1000);
 	}
 	fake_vf_nl_free(nl);
+}
+
+/*
+ * Steering, as a bifurcated VF PMD (mlx5) does with flow rules: while DPDK
+ * runs the VF, what arrives on it is DPDK's alone. The simulated guest
+ * enslaves a VF to its NetVSC stand-in, a bridge, which hands the VF's
+ * traffic to the NetVSC (and so to tap's remote=) as hv_netvsc does: the
+ * port is disabled while the fake VF is started, forwarding otherwise.
+ * A VF that is no bridge port (old kernels, the fake VF's own test) is
+ * left alone.
+ */
+int
+fake_vf_nl_steer(unsigned int ifindex, bool to_dpdk)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_BRIDGE };
+	struct nl_msg *msg = NULL;
+	struct nlattr *protinfo;
+	struct nl_sock *sk;
+	int ret;
+
+	sk = nl_socket_alloc();
+	if (sk == NULL)
+		return -ENOMEM;
+	ret = nl_connect(sk, NETLINK_ROUTE);
+	if (ret == 0) {
+		msg = nlmsg_alloc_simple(RTM_SETLINK, NLM_F_REQUEST);
+		ret = msg == NULL ? -NLE_NOMEM : 0;
+	}
+	ifi.ifi_index = ifindex;
+	if (ret == 0)
+		ret = nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO);
+	if (ret == 0) {
+		protinfo = nla_nest_start(msg, IFLA_PROTINFO | NLA_F_NESTED);
+		ret = protinfo == NULL ? -NLE_NOMEM : 0;
+	}
+	if (ret == 0)
+		ret = nla_put_u8(msg, IFLA_BRPORT_STATE, to_dpdk ?
+				 BR_STATE_DISABLED : BR_STATE_FORWARDING);
+	if (ret == 0) {
+		nla_nest_end(msg, protinfo);
+		ret = nl_send_sync(sk, msg); /* frees msg */
+		msg = NULL;
+	}
+	nlmsg_free(msg);
+	nl_socket_free(sk);
+	/* not a bridge port (EOPNOTSUPP, EINVAL), or gone: nothing to steer */
+	return ret < 0 ? -EIO : 0;
 }

@@ -64,6 +64,7 @@ fake_vf_sock_open(struct fake_vf_priv *priv)
 		goto error;
 	}
 	priv->sock = fd;
+	fake_vf_nl_steer(priv->ifindex, true);
 	return 0;
 error:
 	close(fd);
@@ -77,6 +78,8 @@ fake_vf_sock_close(struct fake_vf_priv *priv)
 		return;
 	close(priv->sock);
 	priv->sock = -1;
+	if (!priv->removed)
+		fake_vf_nl_steer(priv->ifindex, false);
 }
 
 /*
