@@ -6,7 +6,11 @@
 #
 #  1. apt-get install every build, test and demo dependency
 #     (skipped when they are all installed already).
-#  2. Fetch Debian's `dpdk` source package of exactly the installed
+#  2. Fetch Debian's own kernel (linux-image-<ver>-amd64, the version
+#     linux-image-amd64 depends on) with apt-get download into
+#     .cache/kernel, unpacked and its modules indexed (depmod -b): the
+#     kernel tier boots it in QEMU (app/test/kernel/vm.sh).
+#  3. Fetch Debian's `dpdk` source package of exactly the installed
 #     libdpdk-dev version with `apt-get source`, through a private apt
 #     configuration under .cache/apt (deb-src entries derived from the
 #     system's own apt sources; /etc/apt is never touched), and unpack it
@@ -40,6 +44,8 @@ packages=(
     iproute2 iputils-ping util-linux procps strace kmod valgrind gnuplot-nox
     # the benchmark counts syscalls with perf (strace when perf cannot)
     linux-perf
+    # the kernel tier: Debian's kernel in QEMU, a static busybox initramfs
+    qemu-system-x86 busybox-static file
     git
 )
 
@@ -166,5 +172,39 @@ fetch_sources() {
     log "DPDK $version sources ready in .cache/dpdk-src"
 }
 
+# Debian's own kernel, for the kernel tier: the image and its modules in
+# .cache/kernel/root (boot/vmlinuz-<kver>, lib/modules/<kver>)
+fetch_kernel() {
+    local dir=$cache/kernel ver deb kver tmp
+    ver=$(apt-cache depends linux-image-amd64 2>/dev/null |
+        sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*-amd64\)$/\1/p' | head -n 1)
+    [ -n "$ver" ] || die "cannot tell which kernel linux-image-amd64 depends on"
+    kver=${ver#linux-image-}
+    if [ -f "$dir/root/lib/modules/$kver/modules.dep" ] &&
+       [ -f "$dir/root/boot/vmlinuz-$kver" ]; then
+        log "kernel $kver already in .cache/kernel"
+        return
+    fi
+    mkdir -p "$dir"
+    deb=$(find "$dir" -maxdepth 1 -name "${ver}_*.deb" | head -n 1)
+    if [ -z "$deb" ]; then
+        log "fetching Debian's kernel $ver"
+        (cd "$dir" && apt-get -o APT::Sandbox::User=root download "$ver") ||
+            die "apt-get download $ver failed"
+        deb=$(find "$dir" -maxdepth 1 -name "${ver}_*.deb" | head -n 1)
+        [ -n "$deb" ] || die "apt-get download $ver left no .deb"
+    fi
+    tmp=$dir/root.tmp
+    rm -rf "$tmp"
+    dpkg-deb -x "$deb" "$tmp" || die "cannot unpack $deb"
+    # the package ships no modules.dep
+    depmod -b "$tmp" "$kver" || die "depmod -b failed for $kver"
+    rm -rf "$dir/root"
+    mv "$tmp" "$dir/root"
+    rm -f "$deb"
+    log "kernel $kver ready in .cache/kernel/root"
+}
+
 install_packages
+fetch_kernel
 fetch_sources

@@ -143,22 +143,14 @@ sim_eal_args() {
 	fi
 }
 
-# Whether this kernel lets tap's remote= work, as the tap PMD itself says:
-# vsc_app creates net_tap_sim0,remote=<veth> in a throwaway namespace. The
-# driver must then add the tap sub-device to every port, and must not
-# otherwise. Asked once per scenario (about 0.3 s; 15 s in the kernel tier).
+# Whether this kernel lets tap's remote= work, as the tap PMD itself says
+# (simguest's tap-check). The driver must then add the tap sub-device to
+# every port, and must not otherwise. Asked once per scenario (about
+# 0.3 s; 15 s in the kernel tier).
 sim_tap_expected() {
 	if [ -z "${SIM_TAP:-}" ]; then
 		SIM_TAP=0
-		if unshare --net bash -c '
-			ip link add t0 type veth peer name t1 && ip link set t0 up &&
-			exec "$1" -l 0 --no-huge -m 128 --no-shconf --no-pci \
-				--no-telemetry --file-prefix "$2" -- \
-				"init net_tap_sim0 remote=t0" 2>/dev/null < /dev/null
-		' sim-tap "$VSC_APP" "simtap-$$" | grep -qx 'ret 0'; then
-			SIM_TAP=1
-		fi
-		rm -rf "/run/dpdk/simtap-$$" "/var/run/dpdk/simtap-$$" 2>/dev/null
+		sg_tap_check "$VSC_APP" > /dev/null && SIM_TAP=1
 		log "tap remote= on this kernel ($(uname -r)): $([ $SIM_TAP = 1 ] && echo works || echo fails), says the tap PMD"
 	fi
 	[ "$SIM_TAP" = 1 ]
