@@ -46,6 +46,9 @@
  *                           events <kind> <pci> <count> (all so far)
  *   init <vdev> [<args>]    ret <rte_vdev_init's return>
  *   uninit <vdev>           ret <rte_vdev_uninit's return>
+ *   probe <devargs>         ret <rte_dev_probe's return>, e.g.
+ *                           "net_vdev_netvsc1,iface=eth1" (as OVS does)
+ *   remove <vdev>           ret <rte_dev_remove's return>
  *   cycles <n> <vdev> [<args>]
  *                           cycle <i> init <ret> ports <n> uninit <ret>
  *                           ports <n> fds <n>, for each; then
@@ -593,6 +596,25 @@ run(const char *cmdline)
 	} else if (!strcmp(w[0], "init") && (n == 2 || n == 3)) {
 		int ret = rte_vdev_init(w[1], n == 3 ? w[2] : NULL);
 
+		printf("ret %d\n", ret);
+		rc = ret == 0 ? 0 : -1;
+	} else if (!strcmp(w[0], "probe") && n == 2) {
+		/* as OVS adds a device: "vdev:<name>,<args>" or "<name>,<args>" */
+		int ret = rte_dev_probe(w[1]);
+
+		printf("ret %d\n", ret);
+		rc = ret == 0 ? 0 : -1;
+	} else if (!strcmp(w[0], "remove") && n == 2) {
+		struct rte_device *dev, *found = NULL;
+		struct rte_dev_iterator it;
+		int ret = -ENOENT;
+
+		/* to the end: the iterator frees what it holds then */
+		RTE_DEV_FOREACH(dev, "bus=vdev", &it)
+			if (found == NULL && strcmp(rte_dev_name(dev), w[1]) == 0)
+				found = dev;
+		if (found != NULL)
+			ret = rte_dev_remove(found);
 		printf("ret %d\n", ret);
 		rc = ret == 0 ? 0 : -1;
 	} else if (!strcmp(w[0], "uninit") && n == 2) {

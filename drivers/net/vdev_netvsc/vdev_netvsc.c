@@ -35,6 +35,11 @@ RTE_LOG_REGISTER_DEFAULT(vdev_netvsc_logtype, NOTICE);
 struct vdev_netvsc_instance_list vdev_netvsc_instances =
 	TAILQ_HEAD_INITIALIZER(vdev_netvsc_instances);
 pthread_mutex_t vdev_netvsc_lock = PTHREAD_MUTEX_INITIALIZER;
+/**
+ * Probes and removes of instances, one at a time, so that two instances
+ * never both see a NetVSC as free. Never taken by event callbacks.
+ */
+static pthread_mutex_t vsc_probe_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /** Free an instance whose monitor is stopped, removing its ports. */
 static void
@@ -82,6 +87,55 @@ vsc_tap_usable(void)
 	return usable;
 }
 
+/**
+ * The instance whose context serves a NetVSC, if any: one process never
+ * has two ports for one NetVSC, however its instances came (auto-probe,
+ * --vdev, rte_dev_probe() at run time, one naming another's interface).
+ * Called under vsc_probe_lock, which every change of the lists holds.
+ */
+static const struct vdev_netvsc_instance *
+vsc_instance_serving(int ifindex, const struct vdev_netvsc_ctx **served)
+{
+	const struct vdev_netvsc_instance *inst;
+	const struct vdev_netvsc_ctx *ctx;
+
+	TAILQ_FOREACH(inst, &vdev_netvsc_instances, next)
+		LIST_FOREACH(ctx, &inst->ctx_list, next)
+			if (ctx->ifindex == ifindex) {
+				*served = ctx;
+				return inst;
+			}
+	return NULL;
+}
+
+/**
+ * Leave out of a selection the NetVSCs other instances serve already,
+ * saying which port serves each.
+ *
+ * @return
+ *   The number left.
+ */
+static unsigned int
+vsc_select_free(const struct vdev_netvsc_instance *inst, int *ifindex,
+		unsigned int count)
+{
+	const struct vdev_netvsc_instance *other;
+	const struct vdev_netvsc_ctx *ctx;
+	unsigned int i, n = 0;
+
+	for (i = 0; i != count; ++i) {
+		other = vsc_instance_serving(ifindex[i], &ctx);
+		if (other == NULL) {
+			ifindex[n++] = ifindex[i];
+			continue;
+		}
+		DRV_LOG(NOTICE, "%s: %s is served by %s of %s already, nothing"
+			" created for it", rte_dev_name(inst->dev), ctx->if_name,
+			ctx->port_name, rte_dev_name(other->dev));
+	}
+	return n;
+}
+
 /** Create one context per NetVSC selected. */
 static int
 vsc_instance_populate(struct vdev_netvsc_instance *inst,
@@ -109,13 +163,12 @@ vsc_instance_populate(struct vdev_netvsc_instance *inst,
 	return 0;
 }
 
+static int vsc_probe_locked(struct rte_vdev_device *vdev);
+
 static int
 vdev_netvsc_probe(struct rte_vdev_device *vdev)
 {
 	const char *name = rte_vdev_device_name(vdev);
-	struct vdev_netvsc_instance *inst;
-	int *ifindex = NULL;
-	unsigned int count;
 	int ret;
 
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
@@ -123,6 +176,22 @@ vdev_netvsc_probe(struct rte_vdev_device *vdev)
 		DRV_LOG(DEBUG, "%s: secondary process, nothing to do", name);
 		return 0;
 	}
+	pthread_mutex_lock(&vsc_probe_lock);
+	ret = vsc_probe_locked(vdev);
+	pthread_mutex_unlock(&vsc_probe_lock);
+	return ret;
+}
+
+/** Probe an instance: parse, snapshot, select, create, listen. */
+static int
+vsc_probe_locked(struct rte_vdev_device *vdev)
+{
+	const char *name = rte_vdev_device_name(vdev);
+	struct vdev_netvsc_instance *inst;
+	int *ifindex = NULL;
+	unsigned int count;
+	int ret;
+
 	inst = calloc(1, sizeof(*inst));
 	if (inst == NULL)
 		return -ENOMEM;
@@ -156,8 +225,10 @@ vdev_netvsc_probe(struct rte_vdev_device *vdev)
 	}
 	ret = vdev_netvsc_select(&inst->args, &inst->snap, ifindex,
 				 VSC_MAX_CONTEXTS, &count);
-	if (ret == 0)
+	if (ret == 0) {
+		count = vsc_select_free(inst, ifindex, count);
 		ret = vsc_instance_populate(inst, ifindex, count);
+	}
 	free(ifindex);
 	if (ret != 0)
 		goto free_inst;
@@ -188,6 +259,7 @@ vdev_netvsc_remove(struct rte_vdev_device *vdev)
 {
 	struct vdev_netvsc_instance *inst;
 
+	pthread_mutex_lock(&vsc_probe_lock);
 	pthread_mutex_lock(&vdev_netvsc_lock);
 	TAILQ_FOREACH(inst, &vdev_netvsc_instances, next)
 		if (inst->dev == &vdev->device)
@@ -195,11 +267,16 @@ vdev_netvsc_remove(struct rte_vdev_device *vdev)
 	if (inst != NULL)
 		TAILQ_REMOVE(&vdev_netvsc_instances, inst, next);
 	pthread_mutex_unlock(&vdev_netvsc_lock);
-	if (inst == NULL)
-		return 0; /* secondary process, or probe failed */
-	/* Not under the lock: stopping waits for callbacks that take it. */
-	vdev_netvsc_monitor_stop(inst);
-	vsc_instance_free(inst);
+	if (inst != NULL) {
+		/*
+		 * Not under vdev_netvsc_lock: stopping waits for callbacks
+		 * that take it. Under vsc_probe_lock: its NetVSCs are free
+		 * again only once its ports are gone.
+		 */
+		vdev_netvsc_monitor_stop(inst);
+		vsc_instance_free(inst);
+	}
+	pthread_mutex_unlock(&vsc_probe_lock);
 	return 0;
 }
 
