@@ -503,7 +503,7 @@ vsc_tc_qdisc(struct nl_sock *sk, int ifindex, bool ingress)
 	rtnl_tc_set_ifindex(TC_CAST(qdisc), ifindex);
 	if (ingress) {
 		rtnl_tc_set_parent(TC_CAST(qdisc), TC_H_INGRESS);
-		rtnl_tc_set_handle(TC_CAST(qdisc), TC_HANDLE(0xffff, 0));
+		rtnl_tc_set_handle(TC_CAST(qdisc), TC_HANDLE(0xffffU, 0));
 	} else {
 		rtnl_tc_set_parent(TC_CAST(qdisc), TC_H_ROOT);
 		rtnl_tc_set_handle(TC_CAST(qdisc), TC_HANDLE(1, 0));
@@ -541,7 +541,7 @@ vsc_tc_flower(struct nl_sock *sk, int ifindex, bool mirred)
 	if (cls == NULL)
 		return -ENOMEM;
 	rtnl_tc_set_ifindex(TC_CAST(cls), ifindex);
-	rtnl_tc_set_parent(TC_CAST(cls), TC_HANDLE(0xffff, 0));
+	rtnl_tc_set_parent(TC_CAST(cls), TC_HANDLE(0xffffU, 0));
 	rtnl_cls_set_protocol(cls, ETH_P_ALL);
 	rtnl_cls_set_prio(cls, mirred ? 2 : 1);
 	ret = rtnl_tc_set_kind(TC_CAST(cls), "flower");
