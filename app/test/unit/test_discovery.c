@@ -488,7 +488,42 @@ small_rename(void)
 	CHECK_STR(selected("iface=vf3"), "vsc3r");
 }
 
-/** Without a VMBus tree: no NetVSC; named ones found by a full dump. */
+/**
+ * A sysfs view with class/net but no VMBus bus (a container's): auto mode
+ * finds the NetVSCs through class/net/<if>/device/class_id, with the same
+ * routed policy and VF pairing, and needs no full dump.
+ */
+static void
+small_classnet_only(void)
+{
+	struct vdev_netvsc_snapshot snap;
+	struct vdev_netvsc_args args;
+	int ret;
+
+	tree_vmbus_hide(root);
+	unit_begin("class/net only, auto");
+	ret = take("", &snap, &args);
+	CHECK_INT(ret, 0);
+	if (ret == 0) {
+		CHECK(!snap.full, "class/net lists the NetVSCs: no full dump");
+		entry(&snap, "vsc0", VDEV_NETVSC_KIND_NETVSC, true);
+		entry(&snap, "vsc2", VDEV_NETVSC_KIND_NETVSC, false);
+		entry(&snap, "vf0", VDEV_NETVSC_KIND_PCI, false);
+		vdev_netvsc_snapshot_free(&snap);
+	}
+	CHECK_STR(selected(""), "vsc2,vsc3");
+	unit_begin("class/net only, named");
+	CHECK_STR(selected("iface=vsc0"), "vsc0");
+	CHECK_STR(selected("mac=" MAC1), "vsc1");
+	CHECK_STR(selected("iface=vf0"), "vsc0");
+	CHECK_STR(selected("iface=plain0"), "error -19");
+	tree_vmbus_show(root);
+}
+
+/**
+ * No VMBus tree and no class/net device links to a NetVSC (not a Hyper-V
+ * guest): no NetVSC; named ones found by name or by a full dump.
+ */
 static void
 small_no_vmbus(void)
 {
@@ -532,6 +567,7 @@ phase_small(void)
 	small_snapshot();
 	small_select();
 	small_routed();
+	small_classnet_only();
 	small_rename();
 	small_no_vmbus();
 	/* the same decisions without kernel-side dump filtering */

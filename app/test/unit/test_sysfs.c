@@ -376,15 +376,31 @@ test_missing_tree(void)
 	struct vdev_netvsc_pci pci;
 	int ret;
 
-	/* No VMBus tree: -ENOENT, which the snapshot takes as "not Hyper-V". */
+	/*
+	 * No VMBus tree, and class/net's device links lead nowhere (not a
+	 * Hyper-V guest): class/net is listed, nothing is a NetVSC.
+	 */
 	unit_begin("no VMBus tree");
 	tree_rename(root, "bus/vmbus", "bus.vmbus.away");
 	CHECK_STR(netvsc_names(&ret), "");
-	CHECK_INT(ret, -ENOENT);
+	CHECK_INT(ret, 0);
 	CHECK_STR(pci_names(&ret), "enP30832s1,enP53091s1");
 	CHECK_INT(ret, 0);
 	CHECK_INT(vdev_netvsc_sysfs_is_netvsc("eth1"), 0);
 	tree_rename(root, "bus.vmbus.away", "bus/vmbus");
+	CHECK_STR(netvsc_names(&ret), "eth1");
+	CHECK_INT(ret, 0);
+
+	/*
+	 * A sysfs view with class/net but no VMBus bus (a container's): the
+	 * NetVSCs are those whose device has the NetVSC class_id.
+	 */
+	unit_begin("class/net without VMBus tree");
+	tree_vmbus_hide(root);
+	CHECK_INT(vdev_netvsc_sysfs_is_netvsc("eth1"), 1);
+	CHECK_STR(netvsc_names(&ret), "eth1");
+	CHECK_INT(ret, 0);
+	tree_vmbus_show(root);
 	CHECK_STR(netvsc_names(&ret), "eth1");
 	CHECK_INT(ret, 0);
 

@@ -9,6 +9,7 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <ftw.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -307,4 +308,53 @@ tree_netdev_remove(const char *root, const char *ifname)
 	tree_rmtree(root, rel);
 	snprintf(rel, sizeof(rel), "class/net/%s", ifname);
 	tree_rmtree(root, rel);
+}
+
+/**
+ * Point every class/net/<ifname>/device link from one device directory
+ * prefix to another (targets are relative to class/net/<ifname>/).
+ */
+static void
+tree_relink_devices(const char *root, const char *from, const char *to)
+{
+	char dir[PATH_MAX], rel[PATH_MAX], target[PATH_MAX], fixed[PATH_MAX];
+	size_t len = strlen(from);
+	struct dirent *e;
+	ssize_t n;
+	DIR *d;
+
+	tree_path(dir, sizeof(dir), root, "class/net");
+	d = opendir(dir);
+	if (d == NULL)
+		tree_die("opendir %s", dir);
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(rel, sizeof(rel), "class/net/%s/device", e->d_name);
+		tree_path(target, sizeof(target), root, "%s", rel);
+		n = readlink(target, fixed, sizeof(fixed) - 1);
+		if (n < 0)
+			continue; /* a virtual netdevice: no device link */
+		fixed[n] = '\0';
+		if (strncmp(fixed, from, len) != 0)
+			continue;
+		snprintf(target, sizeof(target), "%s%s", to, fixed + len);
+		tree_unlink(root, rel);
+		tree_symlink(root, rel, target);
+	}
+	closedir(d);
+}
+
+void
+tree_vmbus_hide(const char *root)
+{
+	tree_rename(root, "bus/vmbus", "devices.vmbus");
+	tree_relink_devices(root, "../../../bus/vmbus/", "../../../devices.vmbus/");
+}
+
+void
+tree_vmbus_show(const char *root)
+{
+	tree_rename(root, "devices.vmbus", "bus/vmbus");
+	tree_relink_devices(root, "../../../devices.vmbus/", "../../../bus/vmbus/");
 }

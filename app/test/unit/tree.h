@@ -61,5 +61,13 @@ void tree_upper(const char *root, const char *ifname, const char *upper);
 void tree_netdev_rename(const char *root, const char *from, const char *to);
 /** Remove a netdevice from the tree (class/net and its device's net/). */
 void tree_netdev_remove(const char *root, const char *ifname);
+/**
+ * A sysfs view without the VMBus bus, as a container's partial one: the
+ * VMBus devices move out of bus/ (to devices.vmbus/) and the class/net
+ * device links follow them, so class/net/<if>/device/class_id still reads.
+ */
+void tree_vmbus_hide(const char *root);
+/** Undo tree_vmbus_hide(). */
+void tree_vmbus_show(const char *root);
 
 #endif /* UNIT_TREE_H */

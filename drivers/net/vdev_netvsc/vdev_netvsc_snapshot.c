@@ -6,8 +6,8 @@
  * One snapshot of the system: the netdevices that matter to an instance,
  * from netlink (links, addresses) and sysfs (NetVSC or PCI). The work is
  * proportional to the NetVSC and PCI netdevices the sysfs buses list, not
- * to every netdevice; a full link dump is the fallback when there is no
- * VMBus tree to ask.
+ * to every netdevice (class/net is the fallback when there is no VMBus
+ * tree); a full link dump is made for a mac= that is no NetVSC's.
  */
 
 #include <errno.h>
@@ -297,10 +297,10 @@ vsc_take_uppers(struct vdev_netvsc_snapshot *snap)
 /**
  * Take a snapshot of what matters to an instance.
  *
- * NetVSCs come from the VMBus sysfs tree, VF candidates from the PCI one,
- * named interfaces from targeted netlink queries; a full link dump is made
- * only when something must be found by MAC address that no NetVSC has, or
- * without a VMBus tree to list the NetVSCs.
+ * NetVSCs come from the VMBus sysfs tree (or, in a sysfs view without it,
+ * from class/net and each netdevice's class_id), VF candidates from the
+ * PCI tree, named interfaces from targeted netlink queries; a full link
+ * dump is made only when a mac= names an address no NetVSC has.
  * The routed state is asked of NetVSC and named netdevices only.
  *
  * @param[out] snap
@@ -318,14 +318,13 @@ vdev_netvsc_snapshot_take(struct vdev_netvsc_snapshot *snap,
 			  struct vdev_netvsc_nl *nl)
 {
 	struct vsc_take take = { .snap = snap, .nl = nl, .args = args };
-	bool vmbus;
 	unsigned int i;
 	int ret;
 
 	memset(snap, 0, sizeof(*snap));
+	/* from the VMBus tree, else from class/net (a partial sysfs view) */
 	take.kind = VDEV_NETVSC_KIND_NETVSC;
-	ret = vdev_netvsc_sysfs_netvsc_foreach(vsc_take_name, &take);
-	vmbus = ret != -ENOENT;
+	vdev_netvsc_sysfs_netvsc_foreach(vsc_take_name, &take);
 	if (take.err != 0)
 		goto error;
 	take.kind = VDEV_NETVSC_KIND_OTHER; /* classified from sysfs */
@@ -343,11 +342,10 @@ vdev_netvsc_snapshot_take(struct vdev_netvsc_snapshot *snap,
 	vdev_netvsc_sysfs_pci_netdev_foreach(vsc_take_name, &take);
 	if (take.err != 0)
 		goto error;
-	if ((!vmbus && vdev_netvsc_args_named(args)) ||
-	    vsc_take_mac_unmatched(&take)) {
+	if (vsc_take_mac_unmatched(&take)) {
 		/*
-		 * Nothing lists NetVSCs, or a mac= is not a NetVSC's: find
-		 * MAC peers in one full dump.
+		 * A mac= is no NetVSC's: find the netdevices of that MAC (and
+		 * the VFs' MAC peers) in one full dump.
 		 */
 		ret = vdev_netvsc_nl_link_dump(nl, vsc_take_dumped, &take);
 		if (ret < 0 || take.err != 0) {

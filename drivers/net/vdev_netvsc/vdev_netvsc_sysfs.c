@@ -184,16 +184,29 @@ vsc_bus_walk(struct vsc_bus_walk *walk)
 	return vsc_foreach_entry(path, vsc_bus_device, walk);
 }
 
+/** A class/net entry: handed to the caller when it is a NetVSC. */
+static int
+vsc_class_netdev(const char *ifname, void *opaque)
+{
+	struct vsc_bus_walk *walk = opaque;
+
+	if (!vdev_netvsc_sysfs_is_netvsc(ifname))
+		return 0;
+	return walk->cb(ifname, walk->arg);
+}
+
 /**
- * List the NetVSC netdevices the VMBus sysfs tree knows, opening files
- * per VMBus device rather than per netdevice.
+ * List the NetVSC netdevices: those the VMBus sysfs tree knows, opening
+ * files per VMBus device rather than per netdevice; or, in a sysfs view
+ * without that tree (a container's partial one, say), those of class/net
+ * whose device has the NetVSC class_id, one class_id read per netdevice.
  *
  * @param[in] cb
  *   Called with each netdevice name; a non-zero return stops the walk.
  * @param[in] arg
  *   Passed to @p cb.
  * @return
- *   0 or what @p cb returned; -ENOENT when there is no VMBus tree.
+ *   0 or what @p cb returned; -ENOENT when there is neither tree.
  */
 int
 vdev_netvsc_sysfs_netvsc_foreach(vdev_netvsc_sysfs_name_cb *cb, void *arg)
@@ -201,8 +214,16 @@ vdev_netvsc_sysfs_netvsc_foreach(vdev_netvsc_sysfs_name_cb *cb, void *arg)
 	struct vsc_bus_walk walk = {
 		.bus = "vmbus", .netvsc_only = true, .cb = cb, .arg = arg,
 	};
+	char path[PATH_MAX];
+	int ret;
 
-	return vsc_bus_walk(&walk);
+	ret = vsc_bus_walk(&walk);
+	if (ret != -ENOENT)
+		return ret;
+	ret = vsc_path(path, sizeof(path), "class/net");
+	if (ret != 0)
+		return ret;
+	return vsc_foreach_entry(path, vsc_class_netdev, &walk);
 }
 
 /**
