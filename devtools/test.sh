@@ -6,13 +6,17 @@
 # 1. devtools/setup.sh: packages and the DPDK sources (.cache/dpdk-src)
 # 2. the standalone build: meson setup build && meson compile -C build
 # 3. every meson test suite: meson test -C build --print-errorlogs
-# 4. devtools/build-in-tree.sh: our driver built inside DPDK + a testpmd smoke test
-# The last line is "N passed, N failed, N skipped": the meson tests
-# (build/meson-logs/testlog.json) plus the in-tree smoke test as one more.
+# 4. sim-vf_hotplug again, inside a nested mount namespace with a fresh
+#    /run (a container's view): a skip there is a failure
+# 5. devtools/build-in-tree.sh: our driver built inside DPDK + a testpmd smoke test
+# The last lines say which tests skipped and why; the very last one is
+# "N passed, N failed, N skipped": the meson tests
+# (build/meson-logs/testlog.json), the nested run and the in-tree smoke
+# test. As root, a sim suite that skipped entirely counts as a failure.
 # Exit status: 0 when nothing failed.
 # Environment: BUILD_DIR (default build; under ~/.cache when the tree lies
 # below a world-writable directory such as /tmp), MESON_TEST_ARGS (extra meson test
-# arguments, e.g. "--suite unit"), SKIP_IN_TREE=1 to leave out step 4.
+# arguments, e.g. "--suite unit"), SKIP_IN_TREE=1 to leave out step 5.
 
 set -uo pipefail
 export LC_ALL=C
@@ -39,8 +43,14 @@ if [ -z "${BUILD_DIR:-}" ] && [ -n "$ww" ]; then
     mkdir -p "$bld" && chmod 0755 "$bld"
 fi
 passed=0 failed=0 skipped=0
+skips=$(mktemp "${TMPDIR:-/tmp}/vsc-test-skips.XXXXXX")
+trap 'rm -f "$skips"' EXIT
 step() { printf '\n=== %s\n' "$*"; }
 finish() {
+    if [ -s "$skips" ]; then
+        printf '\nskipped, and why:\n'
+        sed 's/^/  /' "$skips"
+    fi
     printf '\n%s passed, %s failed, %s skipped\n' "$passed" "$failed" "$skipped"
     [ "$failed" = 0 ]
     exit
@@ -72,20 +82,36 @@ if [ $build_ok = 1 ]; then
     # shellcheck disable=SC2086
     meson test -C "$bld" --print-errorlogs ${MESON_TEST_ARGS:-} < /dev/null
     if [ -f "$bld/meson-logs/testlog.json" ]; then
-        read -r p f s < <(python3 - "$bld/meson-logs/testlog.json" <<'PY'
+        # counts, and a line per skipped test with its reason (the test's
+        # "SKIP: ..." line), kept for the end
+        read -r p f s < <(python3 - "$bld/meson-logs/testlog.json" "$skips" "$(id -u)" <<'PY'
 import json, sys
 n = {"p": 0, "f": 0, "s": 0}
-for line in open(sys.argv[1]):
-    line = line.strip()
-    if not line:
-        continue
-    r = json.loads(line).get("result")
-    if r in ("OK", "EXPECTEDFAIL"):
-        n["p"] += 1
-    elif r == "SKIP":
-        n["s"] += 1
-    else:                   # FAIL, TIMEOUT, ERROR, UNEXPECTEDPASS
+suites = {}
+with open(sys.argv[2], "a") as out:
+    for line in open(sys.argv[1]):
+        line = line.strip()
+        if not line:
+            continue
+        t = json.loads(line)
+        r = t.get("result")
+        for suite in t.get("suite", []):
+            suite = suite.split(":")[-1]
+            suites.setdefault(suite, []).append(r)
+        if r in ("OK", "EXPECTEDFAIL"):
+            n["p"] += 1
+        elif r == "SKIP":
+            n["s"] += 1
+            why = [l for l in (t.get("stdo") or "").splitlines() if "SKIP" in l]
+            out.write("%s: %s\n" % (t.get("name"), why[-1].strip() if why else "no reason given"))
+        else:                   # FAIL, TIMEOUT, ERROR, UNEXPECTEDPASS
+            n["f"] += 1
+    # as root, a sim suite that skipped entirely is a failure: the
+    # simulated guest could not be made, and nothing end to end ran
+    sim = suites.get("sim", [])
+    if sys.argv[3] == "0" and sim and all(r == "SKIP" for r in sim):
         n["f"] += 1
+        out.write("FAILED: every sim test skipped, as root: the simulated guest cannot run here\n")
 print(n["p"], n["f"], n["s"])
 PY
         ) || { p=0; f=1; s=0; }
@@ -99,6 +125,27 @@ else
     failed=$((failed + 1))
 fi
 
+# A container's view: the simulated guest in a nested mount namespace with
+# a fresh /run, where binding a mount namespace's file is refused. It must
+# run there as on the host: a skip is a failure.
+if [ $build_ok = 1 ]; then
+    step "sim in a nested mount namespace (unshare -m, fresh /run)"
+    nested_log=$bld/meson-logs/nested-run.log
+    unshare -m bash -c '
+        mount --make-rprivate / && mount -t tmpfs -o mode=0755 vsc-nested-run /run &&
+        meson test -C "$1" --print-errorlogs --logbase nested sim-vf_hotplug' \
+        vsc-nested "$bld" < /dev/null > "$nested_log" 2>&1
+    rc=$?
+    grep -E '^ *[0-9]+/[0-9]+ ' "$nested_log"
+    if [ $rc = 0 ] && grep -qE 'sim-vf_hotplug +OK' "$nested_log"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        tail -n 30 "$nested_log"
+        echo "nested-sim-vf_hotplug: $(grep -m1 'SKIP:' "$nested_log" 2>/dev/null || echo "failed (exit $rc)")" >> "$skips"
+    fi
+fi
+
 if [ "${SKIP_IN_TREE:-0}" = 1 ]; then
     step "in-tree build: skipped (SKIP_IN_TREE=1)"
     skipped=$((skipped + 1))
@@ -107,7 +154,7 @@ else
     bash devtools/build-in-tree.sh < /dev/null
     case $? in
     0) passed=$((passed + 1)) ;;
-    77) skipped=$((skipped + 1)) ;;
+    77) skipped=$((skipped + 1)); echo "in-tree build: devtools/build-in-tree.sh exited 77" >> "$skips" ;;
     *) failed=$((failed + 1)) ;;
     esac
 fi
