@@ -163,25 +163,6 @@ vsc_instance_populate(struct vdev_netvsc_instance *inst,
 	return 0;
 }
 
-static int vsc_probe_locked(struct rte_vdev_device *vdev);
-
-static int
-vdev_netvsc_probe(struct rte_vdev_device *vdev)
-{
-	const char *name = rte_vdev_device_name(vdev);
-	int ret;
-
-	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
-		/* The primary owns the ports; fail-safe attaches them here. */
-		DRV_LOG(DEBUG, "%s: secondary process, nothing to do", name);
-		return 0;
-	}
-	pthread_mutex_lock(&vsc_probe_lock);
-	ret = vsc_probe_locked(vdev);
-	pthread_mutex_unlock(&vsc_probe_lock);
-	return ret;
-}
-
 /** Probe an instance: parse, snapshot, select, create, listen. */
 static int
 vsc_probe_locked(struct rte_vdev_device *vdev)
@@ -251,6 +232,23 @@ keep_inst:
 	return 0;
 free_inst:
 	vsc_instance_free(inst);
+	return ret;
+}
+
+static int
+vdev_netvsc_probe(struct rte_vdev_device *vdev)
+{
+	const char *name = rte_vdev_device_name(vdev);
+	int ret;
+
+	if (rte_eal_process_type() != RTE_PROC_PRIMARY) {
+		/* The primary owns the ports; fail-safe attaches them here. */
+		DRV_LOG(DEBUG, "%s: secondary process, nothing to do", name);
+		return 0;
+	}
+	pthread_mutex_lock(&vsc_probe_lock);
+	ret = vsc_probe_locked(vdev);
+	pthread_mutex_unlock(&vsc_probe_lock);
 	return ret;
 }
 
