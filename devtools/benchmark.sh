@@ -27,6 +27,11 @@
 #               the plot to doc/guides/nics/img/vdev_netvsc_bench.png
 # --no-run      builds and measures nothing: with --update-doc, uses the
 #               results of the last run in <build>/bench
+# --vm          measures, instead, what needs tap's remote= (a kernel with
+#               sch_multiq and cls_flower), inside Debian's own kernel booted
+#               in QEMU (app/test/kernel/vm.sh): P6, servicing loss, and P2
+#               with the tap present (app/test/bench/vm_bench.sh); results in
+#               <build>/bench-vm (p6.txt, p2/results.txt). About 15 minutes.
 #
 # Environment: BUILD_DIR (default build; under ~/.cache when the tree lies
 # below a world-writable directory, as devtools/test.sh does),
@@ -42,13 +47,14 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top" || exit 1
 say() { printf 'benchmark: %s\n' "$*"; }
 
-update_doc=0 run=1
+update_doc=0 run=1 vm=0
 for a in "$@"; do
     case $a in
     --update-doc) update_doc=1 ;;
     --no-run) run=0 ;;
+    --vm) vm=1 ;;
     -h|--help) sed -n '4,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
-    *) say "unknown argument $a (--update-doc, --no-run)"; exit 2 ;;
+    *) say "unknown argument $a (--update-doc, --no-run, --vm)"; exit 2 ;;
     esac
 done
 
@@ -122,6 +128,15 @@ if [ $run = 1 ]; then
         export FAKE_VF_PLUGIN=$bld/app/test/fake_vf/librte_net_fake_vf.so
     else
         export FAKE_VF_PLUGIN=""
+    fi
+    if [ $vm = 1 ]; then
+        export VSC_APP=$bld/app/test/sim/vsc_app
+        rm -rf "$bld/bench-vm"
+        bash app/test/kernel/vm.sh --timeout 3000 --save "$bld/bench-vm" -- \
+            bash app/test/bench/vm_bench.sh < /dev/null
+        rc=$?
+        say "results: $bld/bench-vm/p6.txt, $bld/bench-vm/p2/results.txt"
+        exit $rc
     fi
     bash app/test/bench/bench.sh < /dev/null
     rc=$?

@@ -67,6 +67,35 @@ fake_vf_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr)
 	return ret;
 }
 
+/*
+ * Bring the netdevice up, as mlx5 does at probe ("forcing Ethernet
+ * interface up"): a VF that appears down still carries DPDK's traffic.
+ */
+static int
+fake_vf_netdev_up(const char *ifname)
+{
+	struct ifreq ifr;
+	int ret = 0;
+	int fd;
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (strlcpy(ifr.ifr_name, ifname, sizeof(ifr.ifr_name)) >=
+	    sizeof(ifr.ifr_name))
+		return -ENAMETOOLONG;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0) {
+		ret = -errno;
+	} else if (!(ifr.ifr_flags & IFF_UP)) {
+		ifr.ifr_flags |= IFF_UP;
+		if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+			ret = -errno;
+	}
+	close(fd);
+	return ret;
+}
+
 static int
 fake_vf_netdev_mac(const char *ifname, struct rte_ether_addr *mac)
 {
@@ -674,6 +703,10 @@ fake_vf_pci_probe(struct rte_pci_driver *drv __rte_unused,
 				  ifname, &ifindex, &mac);
 	if (ret < 0)
 		goto error;
+	ret = fake_vf_netdev_up(ifname);
+	if (ret < 0)
+		FAKE_VF_LOG(WARNING, "%s: cannot bring %s up: %s", name, ifname,
+			    strerror(-ret));
 	dev = rte_eth_dev_pci_allocate(pci_dev, sizeof(*priv));
 	if (dev == NULL) {
 		ret = -ENOMEM;
