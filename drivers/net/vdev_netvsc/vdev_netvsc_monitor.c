@@ -126,14 +126,20 @@ vsc_monitor_sync(struct vdev_netvsc_instance *inst)
 	inst->snap = snap;
 }
 
-/** The link socket is readable: drain it, then decide and act once. */
-static void
-vsc_monitor_intr(void *arg)
+/**
+ * The link socket is readable: drain it into the snapshot (or take a fresh
+ * one after lost events), then decide each context's VF and act once.
+ * What the interrupt callback does, without the lock or the interrupt
+ * thread, so that a test harness can drive it.
+ *
+ * @param[in, out] inst
+ *   The instance; the caller holds vdev_netvsc_lock if it is listed.
+ */
+void
+vdev_netvsc_monitor_handle(struct vdev_netvsc_instance *inst)
 {
-	struct vdev_netvsc_instance *inst = arg;
 	int ret;
 
-	pthread_mutex_lock(&vdev_netvsc_lock);
 	ret = vdev_netvsc_nl_monitor_read(inst->mon, vsc_monitor_event, inst);
 	if (ret == -ENOBUFS) {
 		DRV_LOG(WARNING, "%s: link events lost (socket overrun), taking"
@@ -145,6 +151,16 @@ vsc_monitor_intr(void *arg)
 			rte_dev_name(inst->dev), strerror(-ret));
 	}
 	vsc_monitor_apply(inst);
+}
+
+/** The link socket is readable: handle it under the lock. */
+static void
+vsc_monitor_intr(void *arg)
+{
+	struct vdev_netvsc_instance *inst = arg;
+
+	pthread_mutex_lock(&vdev_netvsc_lock);
+	vdev_netvsc_monitor_handle(inst);
 	pthread_mutex_unlock(&vdev_netvsc_lock);
 }
 
