@@ -338,7 +338,9 @@ vsc_upper_entry(const char *entry, void *opaque)
 
 	if (strncmp(entry, "upper_", 6) != 0)
 		return 0;
-	if (strlcpy(up->upper, entry + 6, up->size) >= up->size)
+	/* "upper_" alone names nothing: no netdevice has an empty name. */
+	if (entry[6] == '\0' ||
+	    strlcpy(up->upper, entry + 6, up->size) >= up->size)
 		return 0;
 	up->found = 1;
 	return 1;
