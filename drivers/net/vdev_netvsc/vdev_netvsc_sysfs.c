@@ -112,7 +112,10 @@ vsc_class_is_netvsc(const char *path)
 	return strcasecmp(class_id, VDEV_NETVSC_CLASS_ID) == 0;
 }
 
-/** Call @p cb with each entry of an open directory but dot entries. */
+/**
+ * Call @p cb with each entry of an open directory but "." and "..": a
+ * netdevice name may begin with a dot (".eth1" is valid to the kernel).
+ */
 static int
 vsc_foreach_dir(DIR *dir, vdev_netvsc_sysfs_name_cb *cb, void *arg)
 {
@@ -120,7 +123,7 @@ vsc_foreach_dir(DIR *dir, vdev_netvsc_sysfs_name_cb *cb, void *arg)
 	int ret = 0;
 
 	while (ret == 0 && (e = readdir(dir)) != NULL) {
-		if (e->d_name[0] == '.')
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
 		ret = cb(e->d_name, arg);
 	}
@@ -155,6 +158,9 @@ vsc_bus_device(const char *device, void *opaque)
 	DIR *dir;
 	int ret;
 
+	/* The kernel names no device so; test tools build them under one. */
+	if (device[0] == '.')
+		return 0;
 	if (walk->netvsc_only) {
 		ret = vsc_path(path, sizeof(path), "bus/%s/devices/%s/class_id",
 			      walk->bus, device);
