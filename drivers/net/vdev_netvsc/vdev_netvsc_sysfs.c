@@ -271,20 +271,27 @@ vdev_netvsc_sysfs_is_netvsc(const char *ifname)
 	return vsc_class_is_netvsc(path);
 }
 
-/** Basename of a symbolic link's target. */
+/**
+ * Basename of a symbolic link's target: a name, not "", "." or ".." (a
+ * target ending with '/' or in a dot entry names no device).
+ */
 static int
 vsc_link_base(const char *path, char *base, size_t size)
 {
 	char target[PATH_MAX];
-	const char *slash;
+	const char *name;
 	ssize_t n;
 
 	n = readlink(path, target, sizeof(target) - 1);
 	if (n < 0)
 		return -errno;
 	target[n] = '\0';
-	slash = strrchr(target, '/');
-	if (strlcpy(base, slash != NULL ? slash + 1 : target, size) >= size)
+	name = strrchr(target, '/');
+	name = name != NULL ? name + 1 : target;
+	if (name[0] == '\0' || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0)
+		return -EINVAL;
+	if (strlcpy(base, name, size) >= size)
 		return -ENAMETOOLONG;
 	return 0;
 }
