@@ -61,7 +61,10 @@ vsc_path(char *path, size_t size, const char *fmt, ...)
 	return 0;
 }
 
-/** Read a small sysfs attribute, trailing newline stripped. */
+/**
+ * Read a small sysfs attribute, trailing newline stripped. One that does
+ * not fit is -EOVERFLOW: its beginning alone may look valid.
+ */
 static int
 vsc_read_attr(const char *path, char *buf, size_t size)
 {
@@ -71,10 +74,13 @@ vsc_read_attr(const char *path, char *buf, size_t size)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	n = read(fd, buf, size - 1);
+	/* A full buffer leaves no room for the NUL: the value is too long. */
+	n = read(fd, buf, size);
 	close(fd);
 	if (n < 0)
 		return -errno;
+	if ((size_t)n == size)
+		return -EOVERFLOW;
 	buf[n] = '\0';
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		buf[--n] = '\0';
