@@ -197,6 +197,9 @@ vdev_netvsc_nl_link_get(struct vdev_netvsc_nl *nl, int ifindex,
 	ret = rtnl_link_get_kernel(nl->sk, ifindex, ifindex ? NULL : name, &obj);
 	if (ret < 0)
 		return vsc_nl_errno(ret);
+	/* libnl returns 0 and no object for an answer without a link. */
+	if (obj == NULL)
+		return -ENODEV;
 	vsc_link_fill(obj, link);
 	rtnl_link_put(obj);
 	return 0;
