@@ -31,7 +31,7 @@
  *                  for an address dump) whose body is the record, then
  *                  the ACK or NLMSG_DONE; without, an error by the first
  *                  byte: NLMSG_ERROR with ENODEV, EINVAL, EPERM or EBUSY,
- *                  or recvmsg() failing with ENOBUFS or EAGAIN
+ *                  or recvmsg() failing with ENOBUFS
  *                  (libnl 3.7 leaks the object it parsed when an answer
  *                  is followed by a malformed message: not fuzzed)
  *   type % 4 == 3  end of a round: what came before is handled
@@ -41,14 +41,15 @@
  *
  * Invariants after each callback: each context's pipe holds exactly the
  * line of the VF that the snapshot gives its NetVSC now (or nothing), the
- * context's VF and name agree with the snapshot, one more offer only when
- * the line changed to a VF; the snapshot lists each ifindex once, with
+ * context's VF and name agree with the snapshot, one more offer exactly
+ * when the VF (line or netdevice) changed to another VF; the snapshot lists each ifindex once, with
  * terminated names and PCI addresses. After each input: no fd left open.
  */
 
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <linux/if_addr.h>
 #include <linux/netlink.h>
@@ -420,14 +421,12 @@ input_answer(const struct override *o, const struct nlmsghdr *req,
 		port = req->nlmsg_pid;
 	}
 	if (o->body == NULL) {
-		if (o->err % 6 == 4) {
+		if (o->err % 5 == 4) {
 			queue_push(&query_q, NULL, 0, ENOBUFS);
-		} else if (o->err % 6 == 5) {
-			queue_push(&query_q, NULL, 0, EAGAIN);
 		} else {
 			answer_put(buf, &n, sizeof(buf),
 				   answer_control(NLMSG_ERROR,
-						  -nl_errs[o->err % 6], seq,
+						  -nl_errs[o->err % 5], seq,
 						  port));
 			queue_push(&query_q, buf, n, 0);
 		}
@@ -561,6 +560,7 @@ static int fd_baseline;
 /** Per context, what the previous check saw. */
 struct seen {
 	char line[VDEV_NETVSC_LINE_LEN];
+	int vf_ifindex;
 	uint64_t offers;
 };
 
@@ -686,12 +686,16 @@ check_contexts(struct seen *seen)
 		FUZZ_CHECK(strcmp(piped, ctx->vf_line) == 0,
 			   "pipe holds \"%s\", the line is \"%s\"", piped,
 			   ctx->vf_line);
-		if (strcmp(s->line, ctx->vf_line) != 0 &&
-		    ctx->vf_line[0] != '\0')
-			FUZZ_CHECK(ctx->offers == s->offers + 1);
-		else if (strcmp(s->line, ctx->vf_line) == 0)
-			FUZZ_CHECK(ctx->offers == s->offers);
+		/* Offered again when the VF netdevice changes, same line too. */
+		if (strcmp(s->line, ctx->vf_line) == 0 &&
+		    s->vf_ifindex == ctx->vf_ifindex)
+			FUZZ_CHECK(ctx->offers == s->offers, "offered again");
+		else if (ctx->vf_line[0] != '\0')
+			FUZZ_CHECK(ctx->offers == s->offers + 1,
+				   "%" PRIu64 " offers after %" PRIu64,
+				   ctx->offers, s->offers);
 		strlcpy(s->line, ctx->vf_line, sizeof(s->line));
+		s->vf_ifindex = ctx->vf_ifindex;
 		s->offers = ctx->offers;
 	}
 }
@@ -710,9 +714,12 @@ run_round(struct seen *seen)
 		FUZZ_CHECK(mon_q.taken > before,
 			   "the callback read nothing: it would run for ever");
 		FUZZ_CHECK(++calls <= QUEUE_MAX);
-		FUZZ_CHECK(queue_empty(&query_q),
-			   "a query answer was left unread");
 	}
+	/*
+	 * A query answer the driver did not read is possible: libnl stops
+	 * at an answer it cannot parse and leaves the rest, and the query
+	 * socket is then out of step (a new one for each input).
+	 */
 	queue_clear(&mon_q);
 	queue_clear(&query_q);
 }
@@ -789,6 +796,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s = &setups[(data[0] >> 3) & 1][data[0] & 7];
 	setenv("VDEV_NETVSC_SYSFS_ROOT", roots[(data[0] >> 3) & 1], 1);
 	inst.args = s->args;
+	/* A fresh query socket: libnl's sequence numbers in step. */
+	vdev_netvsc_nl_close(inst.nl);
+	for (i = 0; i != RTE_DIM(query_fds); ++i)
+		query_fds[i] = -1;
+	inst.nl = vdev_netvsc_nl_open();
+	FUZZ_CHECK(inst.nl != NULL);
 	snapshot_copy(&inst.snap, &s->snap);
 	LIST_INIT(&inst.ctx_list);
 	for (i = 0; i != s->count; ++i)
