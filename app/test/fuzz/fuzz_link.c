@@ -46,6 +46,7 @@
  * terminated names and PCI addresses. After each input: no fd left open.
  */
 
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -108,8 +109,8 @@ struct queue {
 static struct queue mon_q; /* the monitor's socket */
 static struct queue query_q; /* the query socket's answers */
 static int mon_fd = -1;
-/** Netlink sockets that sent a query: read from query_q. */
-static int query_fds[4] = { -1, -1, -1, -1 };
+/** The netlink socket that sent the last query: it reads query_q. */
+static int query_fd = -1;
 /** The input's answer to the next query, if any. */
 struct override {
 	uint8_t *body; /**< message body, NULL for an error */
@@ -119,6 +120,8 @@ struct override {
 static struct override overrides[QUEUE_MAX];
 static unsigned int override_head, override_tail;
 
+/** FUZZ_TRACE=1: say what each socket reads and each query asks. */
+static bool trace;
 static ssize_t (*real_recvmsg)(int, struct msghdr *, int);
 static ssize_t (*real_sendmsg)(int, const struct msghdr *, int);
 
@@ -170,6 +173,12 @@ queue_recvmsg(struct queue *q, struct msghdr *msg, int flags)
 		return -1;
 	}
 	d = &q->d[q->head];
+	if (trace)
+		fprintf(stderr, "fuzz_link: %s reads %s %zu%s\n",
+			q == &mon_q ? "monitor" : "query",
+			d->data != NULL ? "datagram" : "error",
+			d->data != NULL ? d->len : (size_t)d->err,
+			(flags & MSG_PEEK) ? " (peek)" : "");
 	if (d->data == NULL) {
 		/* The kernel reports an error once, peeking or not. */
 		q->head++;
@@ -196,23 +205,12 @@ queue_recvmsg(struct queue *q, struct msghdr *msg, int flags)
 	return (flags & MSG_TRUNC) ? (ssize_t)d->len : (ssize_t)n;
 }
 
-static bool
-is_query_fd(int fd)
-{
-	unsigned int i;
-
-	for (i = 0; i != RTE_DIM(query_fds); ++i)
-		if (query_fds[i] == fd)
-			return true;
-	return false;
-}
-
 ssize_t
 recvmsg(int fd, struct msghdr *msg, int flags)
 {
 	if (fd == mon_fd && fd >= 0)
 		return queue_recvmsg(&mon_q, msg, flags);
-	if (fd >= 0 && is_query_fd(fd))
+	if (fd == query_fd && fd >= 0)
 		return queue_recvmsg(&query_q, msg, flags);
 	return real_recvmsg(fd, msg, flags);
 }
@@ -463,19 +461,29 @@ sendmsg(int fd, const struct msghdr *msg, int flags)
 
 	if (dst == NULL || dst->sa_family != AF_NETLINK)
 		return real_sendmsg(fd, msg, flags);
-	/* A query: remember the socket, answer it. */
-	if (!is_query_fd(fd))
-		for (i = 0; i != RTE_DIM(query_fds); ++i)
-			if (query_fds[i] < 0) {
-				query_fds[i] = fd;
-				break;
-			}
+	/*
+	 * A query. From a new socket: what the old one held went with it.
+	 * From the same one: it must have read every earlier answer, or it
+	 * reads the answer of another query.
+	 */
+	if (fd != query_fd) {
+		queue_clear(&query_q);
+		query_fd = fd;
+	}
+	FUZZ_CHECK(queue_empty(&query_q),
+		   "query socket out of step: an earlier answer is unread");
 	for (i = 0; i != msg->msg_iovlen; ++i) {
 		size_t n = RTE_MIN(msg->msg_iov[i].iov_len, sizeof(req) - len);
 
 		memcpy(req + len, msg->msg_iov[i].iov_base, n);
 		len += n;
 	}
+	if (trace && len >= NLMSG_HDRLEN)
+		fprintf(stderr, "fuzz_link: query type %u flags %#x seq %u%s\n",
+			((struct nlmsghdr *)req)->nlmsg_type,
+			((struct nlmsghdr *)req)->nlmsg_flags,
+			((struct nlmsghdr *)req)->nlmsg_seq,
+			override_head != override_tail ? ", input answers" : "");
 	if (override_head != override_tail)
 		input_answer(&overrides[override_head++],
 			     (const struct nlmsghdr *)req, len);
@@ -555,7 +563,21 @@ struct setup {
 static struct setup setups[2][RTE_DIM(devargs)];
 static struct rte_device fake_dev = { .name = "net_vdev_netvsc_fuzz" };
 static struct vdev_netvsc_instance inst = { .dev = &fake_dev };
-static int fd_baseline;
+
+/** Open fds: the query socket may change its number when it is renewed. */
+static int
+fd_count(void)
+{
+	DIR *dir = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	FUZZ_CHECK(dir != NULL);
+	while ((e = readdir(dir)) != NULL)
+		n += e->d_name[0] != '.';
+	closedir(dir);
+	return n;
+}
 
 /** Per context, what the previous check saw. */
 struct seen {
@@ -716,9 +738,8 @@ run_round(struct seen *seen)
 		FUZZ_CHECK(++calls <= QUEUE_MAX);
 	}
 	/*
-	 * A query answer the driver did not read is possible: libnl stops
-	 * at an answer it cannot parse and leaves the rest, and the query
-	 * socket is then out of step (a new one for each input).
+	 * An answer left unread after a failed query is fine if the driver
+	 * takes a new socket before its next query (checked in sendmsg()).
 	 */
 	queue_clear(&mon_q);
 	queue_clear(&query_q);
@@ -733,6 +754,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	fuzz_log_init();
+	trace = getenv("FUZZ_TRACE") != NULL;
 	real_recvmsg = (ssize_t (*)(int, struct msghdr *, int))
 		dlsym(RTLD_NEXT, "recvmsg");
 	real_sendmsg = (ssize_t (*)(int, const struct msghdr *, int))
@@ -768,8 +790,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		}
 	}
 	/* The trees stay for the run; the system removes /dev/shm's. */
-	fd_baseline = dup(0);
-	close(fd_baseline);
 	return 0;
 }
 
@@ -789,19 +809,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct setup *s;
 	unsigned int i;
 	size_t off = 1;
-	int fd;
+	int fds;
 
 	if (size == 0)
 		return 0;
 	s = &setups[(data[0] >> 3) & 1][data[0] & 7];
 	setenv("VDEV_NETVSC_SYSFS_ROOT", roots[(data[0] >> 3) & 1], 1);
 	inst.args = s->args;
-	/* A fresh query socket: libnl's sequence numbers in step. */
+	/* A fresh query socket, whatever the previous input left. */
 	vdev_netvsc_nl_close(inst.nl);
-	for (i = 0; i != RTE_DIM(query_fds); ++i)
-		query_fds[i] = -1;
+	query_fd = -1;
 	inst.nl = vdev_netvsc_nl_open();
 	FUZZ_CHECK(inst.nl != NULL);
+	fds = fd_count();
 	snapshot_copy(&inst.snap, &s->snap);
 	LIST_INIT(&inst.ctx_list);
 	for (i = 0; i != s->count; ++i)
@@ -856,9 +876,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i != override_tail; ++i)
 		free(overrides[i].body);
 	instance_free();
-	fd = dup(0);
-	close(fd);
-	FUZZ_CHECK(fd == fd_baseline, "fd %d open, baseline %d", fd,
-		   fd_baseline);
+	FUZZ_CHECK(fd_count() == fds, "%d fds open, %d before", fd_count(),
+		   fds);
 	return 0;
 }
