@@ -22,10 +22,11 @@
  *
  * Each answer is checked against the tree read independently (whole files,
  * links resolved by the kernel): a NetVSC is a device whose class_id is
- * the NetVSC GUID, case aside, once trailing newlines and blanks are gone;
- * a PCI identity needs a subsystem link ending in "pci", a device link
- * ending in a real name, and IDs that strtoul() reads whole in base 16 and
- * that fit in 16 bits; an upper_ entry needs a name after the prefix that
+ * the NetVSC GUID, case aside, once trailing newlines and blanks are gone
+ * (the file at most 63 bytes); a PCI identity needs a subsystem link
+ * ending in "pci", a device link ending in a real name, and IDs that
+ * strtoul() reads whole in base 16, that fit in 16 bits (the file at most
+ * 15 bytes); an upper_ entry needs a name after the prefix that
  * fits; classify agrees with the readers; no fd is left open.
  */
 
@@ -52,6 +53,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define GUID_A "000d3a6e-4c2f-000d-3a6e-4c2f000d3a6e"
 #define FIELDS 9
 #define NAME_MAX_LEN 255
+/** Longest class_id and ID files the driver reads, newline included. */
+#define CLASS_MAX 63
+#define ID_MAX 15
 
 /** Where the trees go: a tmpfs when there is one. */
 static const char *tree_base;
@@ -140,7 +144,7 @@ oracle_netvsc(const char *path)
 {
 	char buf[8192];
 
-	if (!read_whole(path, buf, sizeof(buf)))
+	if (!read_whole(path, buf, sizeof(buf)) || strlen(buf) > CLASS_MAX)
 		return false;
 	strip_trailing(buf);
 	return strcasecmp(buf, VDEV_NETVSC_CLASS_ID) == 0;
@@ -154,7 +158,7 @@ oracle_id(const char *path)
 	unsigned long v;
 	char *end;
 
-	if (!read_whole(path, buf, sizeof(buf)))
+	if (!read_whole(path, buf, sizeof(buf)) || strlen(buf) > ID_MAX)
 		return -1;
 	strip_trailing(buf);
 	errno = 0;
