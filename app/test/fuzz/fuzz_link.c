@@ -42,8 +42,10 @@
  * Invariants after each callback: each context's pipe holds exactly the
  * line of the VF that the snapshot gives its NetVSC now (or nothing), the
  * context's VF and name agree with the snapshot, one more offer exactly
- * when the VF (line or netdevice) changed to another VF; the snapshot lists each ifindex once, with
- * terminated names and PCI addresses. After each input: no fd left open.
+ * when the VF (line or netdevice) changed to another VF; the snapshot
+ * lists each ifindex once, with terminated names and PCI addresses; no
+ * query reads the answer of another (a socket with an answer unread must
+ * not ask again). After each input: no fd left open.
  */
 
 #include <dirent.h>
