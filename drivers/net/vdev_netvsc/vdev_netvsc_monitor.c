@@ -47,6 +47,9 @@ vsc_monitor_event(const struct vdev_netvsc_link *link, bool removed, void *arg)
 	struct vdev_netvsc_netdev *nd;
 	struct vdev_netvsc_netdev fresh = { .link = *link };
 
+	/* The kernel numbers netdevices from 1: anything else is not one. */
+	if (link->ifindex <= 0)
+		return;
 	inst->events++;
 	nd = vdev_netvsc_snapshot_find(&inst->snap, link->ifindex);
 	if (removed) {

@@ -242,6 +242,12 @@ vdev_netvsc_nl_link_get(struct vdev_netvsc_nl *nl, int ifindex,
 		return vsc_nl_reset(nl, -EIO);
 	vsc_link_fill(obj, link);
 	rtnl_link_put(obj);
+	/*
+	 * Another netdevice than asked: an answer to another query. (Not
+	 * checked by name: the kernel also finds a netdevice by an altname.)
+	 */
+	if (link->ifindex <= 0 || (ifindex != 0 && link->ifindex != ifindex))
+		return vsc_nl_reset(nl, -EIO);
 	return 0;
 }
 
@@ -261,6 +267,8 @@ vsc_link_walk_one(struct nl_object *obj, void *opaque)
 	if (walk->ret != 0)
 		return;
 	vsc_link_fill((struct rtnl_link *)obj, &link);
+	if (link.ifindex <= 0)
+		return; /* not a netdevice: the kernel numbers them from 1 */
 	walk->ret = walk->cb(&link, walk->arg);
 }
 
