@@ -43,7 +43,8 @@
  * line of the VF that the snapshot gives its NetVSC now (or nothing), the
  * context's VF and name agree with the snapshot, one more offer exactly
  * when the VF (line or netdevice) changed to another VF; the snapshot
- * lists each ifindex once, with terminated names and PCI addresses; no
+ * lists each ifindex once, none below 1 (the kernel's start at 1), with
+ * terminated names and PCI addresses; no
  * query reads the answer of another (a socket with an answer unread must
  * not ask again). After each input: no fd left open.
  */
@@ -662,6 +663,8 @@ check_snapshot(const struct vdev_netvsc_snapshot *snap)
 	for (i = 0; i != snap->count; ++i) {
 		const struct vdev_netvsc_netdev *nd = &snap->netdev[i];
 
+		FUZZ_CHECK(nd->link.ifindex > 0, "ifindex %d listed",
+			   nd->link.ifindex);
 		FUZZ_CHECK(memchr(nd->link.name, '\0', IF_NAMESIZE) != NULL);
 		FUZZ_CHECK(nd->kind == VDEV_NETVSC_KIND_OTHER ||
 			   nd->kind == VDEV_NETVSC_KIND_NETVSC ||
