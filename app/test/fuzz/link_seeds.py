@@ -147,6 +147,9 @@ SEEDS = {
                                     link(RTM_NEWLINK, 9, 'enP5s1', mac(2))),
     'ifindex-zero': setup() + dgram(link(RTM_NEWLINK, 0, 'enP4s1', mac(1),
                                          3)),
+    'answer-master-negative': setup(1) + error(ENOBUFS_REC)
+    + answer(link_body(3, 'eth1', mac(1), 0xf7000000))
+    + answer(link_body(3, 'eth1', mac(1), 0xf7000000)) + end(),
 }
 
 

@@ -231,6 +231,12 @@ vdev_netvsc_nl_link_get(struct vdev_netvsc_nl *nl, int ifindex,
 	struct rtnl_link *obj = NULL;
 	int ret;
 
+	/*
+	 * libnl asserts (aborts the process) on a query with neither: an
+	 * ifindex below 1 (a master read from a bogus answer) is none.
+	 */
+	if (ifindex < 0 || (ifindex == 0 && name == NULL))
+		return -EINVAL;
 	ret = rtnl_link_get_kernel(nl->sk, ifindex, ifindex ? NULL : name, &obj);
 	if (ret < 0)
 		return vsc_nl_reset(nl, vsc_nl_errno(ret));
