@@ -504,6 +504,17 @@ sendmsg(int fd, const struct msghdr *msg, int flags)
 static char *roots[2]; /* with a VMBus tree, without */
 
 static void
+world_remove(void)
+{
+	unsigned int w;
+
+	for (w = 0; w != RTE_DIM(roots); ++w) {
+		tree_destroy(roots[w]);
+		roots[w] = NULL;
+	}
+}
+
+static void
 world_build(char *root, bool vmbus)
 {
 	static const char *const netvsc[][2] = {
@@ -794,7 +805,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 			queue_clear(&query_q);
 		}
 	}
-	/* The trees stay for the run; the system removes /dev/shm's. */
+	/* The trees stay for the run. */
+	atexit(world_remove);
 	return 0;
 }
 
