@@ -19,7 +19,8 @@
 # attach takes about 3 times as long under ASan).
 # The last line is "N passed, N failed, N skipped"; exit status 0 when
 # nothing failed. Environment: SANITIZE_BUILD_DIR (default build-asan, or
-# under ~/.cache when the tree lies below a world-writable directory).
+# under ~/.cache when the tree lies below a world-writable directory),
+# SANITIZE_SKIPS (a file that gets a line per skipped test, with why).
 
 set -uo pipefail
 export LC_ALL=C
@@ -46,6 +47,7 @@ if [ -z "${SANITIZE_BUILD_DIR:-}" ] && [ -n "$(world_writable_ancestor "$top")" 
 fi
 
 passed=0 failed=0 skipped=0
+skips=${SANITIZE_SKIPS:-/dev/null}
 finish() {
     printf '\n%s passed, %s failed, %s skipped\n' "$passed" "$failed" "$skipped"
     [ "$failed" = 0 ]
@@ -90,6 +92,7 @@ if [ $# = 0 ]; then
         t=${t##* / }
         if [ -n "${skip_reason[$t]:-}" ]; then
             echo "SKIP: $t: ${skip_reason[$t]}"
+            echo "sanitize: $t: ${skip_reason[$t]}" >> "$skips"
             skipped=$((skipped + 1))
         else
             tests+=("$t")
@@ -108,13 +111,21 @@ else
 fi
 echo "sanitize: the suites took $(( $(date +%s) - start )) s"
 if [ -f "$bld/meson-logs/testlog.json" ]; then
-    read -r p f s < <(python3 - "$bld/meson-logs/testlog.json" <<'PY'
+    # counts, and each skipped test with the reason it printed
+    read -r p f s < <(python3 - "$bld/meson-logs/testlog.json" "$skips" <<'PY'
 import json, sys
 n = {"p": 0, "f": 0, "s": 0}
-for line in open(sys.argv[1]):
-    if line.strip():
-        r = json.loads(line).get("result")
+with open(sys.argv[2], "a") as out:
+    for line in open(sys.argv[1]):
+        if not line.strip():
+            continue
+        t = json.loads(line)
+        r = t.get("result")
         n["p" if r in ("OK", "EXPECTEDFAIL") else "s" if r == "SKIP" else "f"] += 1
+        if r == "SKIP":
+            why = [l for l in (t.get("stdo") or "").splitlines() if "SKIP" in l]
+            out.write("sanitize: %s: %s\n" % (t.get("name"),
+                      why[-1].strip() if why else "no reason given"))
 print(n["p"], n["f"], n["s"])
 PY
     ) || { p=0; f=1; s=0; }
