@@ -123,7 +123,7 @@ with open(sys.argv[2], "a") as out:
         r = t.get("result")
         n["p" if r in ("OK", "EXPECTEDFAIL") else "s" if r == "SKIP" else "f"] += 1
         if r == "SKIP":
-            why = [l for l in (t.get("stdo") or "").splitlines() if "SKIP" in l]
+            why = [l for l in (t.get("stdout") or t.get("stdo") or "").splitlines() if "SKIP" in l]
             out.write("sanitize: %s: %s\n" % (t.get("name"),
                       why[-1].strip() if why else "no reason given"))
 print(n["p"], n["f"], n["s"])
