@@ -46,6 +46,9 @@ packages=(
     linux-perf
     # the kernel tier: Debian's kernel in QEMU, a static busybox initramfs
     qemu-system-x86 busybox-static file
+    # fuzz targets (clang's libFuzzer, ASan, UBSan: devtools/fuzz.sh) and
+    # the sanitizer build (gcc's runtimes, readelf: devtools/sanitize.sh)
+    clang-14 libclang-rt-14-dev libasan8 libubsan1 binutils
     git
 )
 

@@ -9,14 +9,18 @@
 # 4. sim-vf_hotplug again, inside a nested mount namespace with a fresh
 #    /run (a container's view): a skip there is a failure
 # 5. devtools/build-in-tree.sh: our driver built inside DPDK + a testpmd smoke test
+# 6. devtools/fuzz.sh: each libFuzzer target (clang) for FUZZ_SECONDS (60)
+# 7. devtools/sanitize.sh: the unit and sim suites built with ASan and UBSan
 # The last lines say which tests skipped and why; the very last one is
 # "N passed, N failed, N skipped": the meson tests
-# (build/meson-logs/testlog.json), the nested run and the in-tree smoke
-# test. As root, a sim suite that skipped entirely counts as a failure.
+# (build/meson-logs/testlog.json), the nested run, the in-tree smoke
+# test, one per fuzz target, and the sanitizer run's own count. As root,
+# a sim suite that skipped entirely counts as a failure.
 # Exit status: 0 when nothing failed.
 # Environment: BUILD_DIR (default build; under ~/.cache when the tree lies
 # below a world-writable directory such as /tmp), MESON_TEST_ARGS (extra meson test
-# arguments, e.g. "--suite unit"), SKIP_IN_TREE=1 to leave out step 5.
+# arguments, e.g. "--suite unit"), SKIP_IN_TREE=1 to leave out step 5,
+# FUZZ_SECONDS (per target), SKIP_FUZZ=1, SKIP_SANITIZE=1 to leave out 6, 7.
 
 set -uo pipefail
 export LC_ALL=C
@@ -157,6 +161,50 @@ else
     77) skipped=$((skipped + 1)); echo "in-tree build: devtools/build-in-tree.sh exited 77" >> "$skips" ;;
     *) failed=$((failed + 1)) ;;
     esac
+fi
+
+if [ "${SKIP_FUZZ:-0}" = 1 ]; then
+    step "fuzz: skipped (SKIP_FUZZ=1)"
+    skipped=$((skipped + 1))
+    echo "fuzz: SKIP_FUZZ=1" >> "$skips"
+else
+    step "fuzz targets, ${FUZZ_SECONDS:-60} s each"
+    t0=$(date +%s)
+    fuzz_results=$(mktemp)
+    FUZZ_RESULTS=$fuzz_results bash devtools/fuzz.sh "${FUZZ_SECONDS:-60}" < /dev/null
+    rc=$?
+    if [ $rc = 77 ]; then
+        skipped=$((skipped + 1))
+        echo "fuzz: no clang with libFuzzer (devtools/fuzz.sh exited 77)" >> "$skips"
+    elif [ ! -s "$fuzz_results" ]; then
+        failed=$((failed + 1))      # nothing ran: the build failed
+    else
+        while read -r _ verdict _; do
+            if [ "$verdict" = pass ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+        done < "$fuzz_results"
+    fi
+    rm -f "$fuzz_results"
+    echo "test: fuzz step took $(( $(date +%s) - t0 )) s"
+fi
+
+if [ "${SKIP_SANITIZE:-0}" = 1 ]; then
+    step "sanitizer build: skipped (SKIP_SANITIZE=1)"
+    skipped=$((skipped + 1))
+    echo "sanitizer build: SKIP_SANITIZE=1" >> "$skips"
+else
+    step "sanitizer build (ASan, UBSan): unit and sim suites"
+    t0=$(date +%s)
+    san_log=$(mktemp)
+    SANITIZE_SKIPS=$skips bash devtools/sanitize.sh < /dev/null 2>&1 | tee "$san_log"
+    # its last line: "N passed, N failed, N skipped"
+    if read -r p _ f _ s _ < <(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$san_log" | tail -n 1) &&
+       [ -n "$p" ]; then
+        passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+    else
+        failed=$((failed + 1))
+    fi
+    rm -f "$san_log"
+    echo "test: sanitizer step took $(( $(date +%s) - t0 )) s"
 fi
 
 finish

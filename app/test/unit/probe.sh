@@ -48,6 +48,9 @@ unshare -m --propagation private true 2>/dev/null ||
 [ -d "$pmd_dir" ] || unit_skip "$name: no DPDK plugin directory $pmd_dir"
 if [ "$mode" = valgrind ]; then
 	command -v valgrind >/dev/null 2>&1 || unit_skip "$name needs valgrind"
+	# -Db_sanitize builds (devtools/sanitize.sh): ASan and memcheck exclude each other
+	LC_ALL=C readelf -d "$plugin" 2>/dev/null | grep -q 'NEEDED.*libasan' &&
+		unit_skip "$name: the plugin is built with AddressSanitizer, which valgrind cannot run"
 fi
 
 mkdir -p "$base"

@@ -47,6 +47,9 @@ vsc_monitor_event(const struct vdev_netvsc_link *link, bool removed, void *arg)
 	struct vdev_netvsc_netdev *nd;
 	struct vdev_netvsc_netdev fresh = { .link = *link };
 
+	/* The kernel numbers netdevices from 1: anything else is not one. */
+	if (link->ifindex <= 0)
+		return;
 	inst->events++;
 	nd = vdev_netvsc_snapshot_find(&inst->snap, link->ifindex);
 	if (removed) {
@@ -126,14 +129,20 @@ vsc_monitor_sync(struct vdev_netvsc_instance *inst)
 	inst->snap = snap;
 }
 
-/** The link socket is readable: drain it, then decide and act once. */
-static void
-vsc_monitor_intr(void *arg)
+/**
+ * The link socket is readable: drain it into the snapshot (or take a fresh
+ * one after lost events), then decide each context's VF and act once.
+ * What the interrupt callback does, without the lock or the interrupt
+ * thread, so that a test harness can drive it.
+ *
+ * @param[in, out] inst
+ *   The instance; the caller holds vdev_netvsc_lock if it is listed.
+ */
+void
+vdev_netvsc_monitor_handle(struct vdev_netvsc_instance *inst)
 {
-	struct vdev_netvsc_instance *inst = arg;
 	int ret;
 
-	pthread_mutex_lock(&vdev_netvsc_lock);
 	ret = vdev_netvsc_nl_monitor_read(inst->mon, vsc_monitor_event, inst);
 	if (ret == -ENOBUFS) {
 		DRV_LOG(WARNING, "%s: link events lost (socket overrun), taking"
@@ -145,6 +154,16 @@ vsc_monitor_intr(void *arg)
 			rte_dev_name(inst->dev), strerror(-ret));
 	}
 	vsc_monitor_apply(inst);
+}
+
+/** The link socket is readable: handle it under the lock. */
+static void
+vsc_monitor_intr(void *arg)
+{
+	struct vdev_netvsc_instance *inst = arg;
+
+	pthread_mutex_lock(&vdev_netvsc_lock);
+	vdev_netvsc_monitor_handle(inst);
 	pthread_mutex_unlock(&vdev_netvsc_lock);
 }
 

@@ -118,6 +118,16 @@ vsc_nl_socket(void)
 	return sk;
 }
 
+/** Let the kernel filter address dumps by ifindex (Linux >= 4.20). */
+static bool
+vsc_nl_strict(struct nl_sock *sk)
+{
+	int on = 1;
+
+	return setsockopt(nl_socket_get_fd(sk), SOL_NETLINK,
+			  NETLINK_GET_STRICT_CHK, &on, sizeof(on)) == 0;
+}
+
 /**
  * Open a netlink query socket.
  *
@@ -128,7 +138,6 @@ struct vdev_netvsc_nl *
 vdev_netvsc_nl_open(void)
 {
 	struct vdev_netvsc_nl *nl;
-	int on = 1;
 
 	nl = calloc(1, sizeof(*nl));
 	if (nl == NULL) {
@@ -140,10 +149,38 @@ vdev_netvsc_nl_open(void)
 		free(nl);
 		return NULL;
 	}
-	/* Let the kernel filter address dumps by ifindex (Linux >= 4.20). */
-	nl->strict = setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK,
-				NETLINK_GET_STRICT_CHK, &on, sizeof(on)) == 0;
+	nl->strict = vsc_nl_strict(nl->sk);
 	return nl;
+}
+
+/**
+ * After a query failed other than by a clean "no such netdevice": take a
+ * new socket. libnl stops reading an answer it cannot parse or does not
+ * expect and leaves the rest (an ACK, the end of a dump) in the socket,
+ * where every later query would read the answer of the one before it.
+ * Without a new socket, the old one is kept.
+ *
+ * @param[in, out] nl
+ *   Query socket.
+ * @param[in] ret
+ *   The query's result: 0 or -ENODEV leave the socket as it is.
+ * @return
+ *   @p ret.
+ */
+static int
+vsc_nl_reset(struct vdev_netvsc_nl *nl, int ret)
+{
+	struct nl_sock *sk;
+
+	if (ret == 0 || ret == -ENODEV)
+		return ret;
+	sk = vsc_nl_socket();
+	if (sk == NULL)
+		return ret;
+	nl_socket_free(nl->sk);
+	nl->sk = sk;
+	nl->strict = vsc_nl_strict(sk);
+	return ret;
 }
 
 /** Close a query socket; NULL is fine. */
@@ -194,11 +231,29 @@ vdev_netvsc_nl_link_get(struct vdev_netvsc_nl *nl, int ifindex,
 	struct rtnl_link *obj = NULL;
 	int ret;
 
+	/*
+	 * libnl asserts (aborts the process) on a query with neither: an
+	 * ifindex below 1 (a master read from a bogus answer) is none.
+	 */
+	if (ifindex < 0 || (ifindex == 0 && name == NULL))
+		return -EINVAL;
 	ret = rtnl_link_get_kernel(nl->sk, ifindex, ifindex ? NULL : name, &obj);
 	if (ret < 0)
-		return vsc_nl_errno(ret);
+		return vsc_nl_reset(nl, vsc_nl_errno(ret));
+	/*
+	 * libnl returns 0 and no object for an answer without a link, such
+	 * as the ACK of an earlier query: the socket is out of step.
+	 */
+	if (obj == NULL)
+		return vsc_nl_reset(nl, -EIO);
 	vsc_link_fill(obj, link);
 	rtnl_link_put(obj);
+	/*
+	 * Another netdevice than asked: an answer to another query. (Not
+	 * checked by name: the kernel also finds a netdevice by an altname.)
+	 */
+	if (link->ifindex <= 0 || (ifindex != 0 && link->ifindex != ifindex))
+		return vsc_nl_reset(nl, -EIO);
 	return 0;
 }
 
@@ -218,6 +273,8 @@ vsc_link_walk_one(struct nl_object *obj, void *opaque)
 	if (walk->ret != 0)
 		return;
 	vsc_link_fill((struct rtnl_link *)obj, &link);
+	if (link.ifindex <= 0)
+		return; /* not a netdevice: the kernel numbers them from 1 */
 	walk->ret = walk->cb(&link, walk->arg);
 }
 
@@ -243,7 +300,7 @@ vdev_netvsc_nl_link_dump(struct vdev_netvsc_nl *nl,
 
 	ret = rtnl_link_alloc_cache(nl->sk, AF_UNSPEC, &cache);
 	if (ret < 0)
-		return vsc_nl_errno(ret);
+		return vsc_nl_reset(nl, vsc_nl_errno(ret));
 	nl_cache_foreach(cache, vsc_link_walk_one, &walk);
 	nl_cache_free(cache);
 	return walk.ret;
@@ -327,7 +384,7 @@ vdev_netvsc_nl_routed(struct vdev_netvsc_nl *nl, int ifindex)
 		ret = nl_recvmsgs(nl->sk, cb);
 	nl_cb_put(cb);
 	if (ret < 0)
-		return vsc_nl_errno(ret);
+		return vsc_nl_reset(nl, vsc_nl_errno(ret));
 	return walk.routed;
 }
 

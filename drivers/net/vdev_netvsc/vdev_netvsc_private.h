@@ -246,5 +246,6 @@ extern pthread_mutex_t vdev_netvsc_lock;
 
 int vdev_netvsc_monitor_start(struct vdev_netvsc_instance *inst);
 void vdev_netvsc_monitor_stop(struct vdev_netvsc_instance *inst);
+void vdev_netvsc_monitor_handle(struct vdev_netvsc_instance *inst);
 
 #endif /* VDEV_NETVSC_PRIVATE_H */

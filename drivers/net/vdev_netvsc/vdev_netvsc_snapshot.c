@@ -189,7 +189,8 @@ vsc_take_index(struct vsc_take *take, int ifindex)
 	struct vdev_netvsc_netdev netdev = { .kind = VDEV_NETVSC_KIND_OTHER };
 	int ret;
 
-	if (ifindex == 0 || vdev_netvsc_snapshot_find(take->snap, ifindex))
+	/* 0 is no master; below, no netdevice (the kernel numbers from 1) */
+	if (ifindex <= 0 || vdev_netvsc_snapshot_find(take->snap, ifindex))
 		return 0;
 	ret = vdev_netvsc_nl_link_get(take->nl, ifindex, NULL, &netdev.link);
 	if (ret == -ENODEV)

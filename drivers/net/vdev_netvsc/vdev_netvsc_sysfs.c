@@ -61,7 +61,10 @@ vsc_path(char *path, size_t size, const char *fmt, ...)
 	return 0;
 }
 
-/** Read a small sysfs attribute, trailing newline stripped. */
+/**
+ * Read a small sysfs attribute, trailing newline stripped. One that does
+ * not fit is -EOVERFLOW: its beginning alone may look valid.
+ */
 static int
 vsc_read_attr(const char *path, char *buf, size_t size)
 {
@@ -71,10 +74,13 @@ vsc_read_attr(const char *path, char *buf, size_t size)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	n = read(fd, buf, size - 1);
+	/* A full buffer leaves no room for the NUL: the value is too long. */
+	n = read(fd, buf, size);
 	close(fd);
 	if (n < 0)
 		return -errno;
+	if ((size_t)n == size)
+		return -EOVERFLOW;
 	buf[n] = '\0';
 	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
 		buf[--n] = '\0';
@@ -112,7 +118,10 @@ vsc_class_is_netvsc(const char *path)
 	return strcasecmp(class_id, VDEV_NETVSC_CLASS_ID) == 0;
 }
 
-/** Call @p cb with each entry of an open directory but dot entries. */
+/**
+ * Call @p cb with each entry of an open directory but "." and "..": a
+ * netdevice name may begin with a dot (".eth1" is valid to the kernel).
+ */
 static int
 vsc_foreach_dir(DIR *dir, vdev_netvsc_sysfs_name_cb *cb, void *arg)
 {
@@ -120,7 +129,7 @@ vsc_foreach_dir(DIR *dir, vdev_netvsc_sysfs_name_cb *cb, void *arg)
 	int ret = 0;
 
 	while (ret == 0 && (e = readdir(dir)) != NULL) {
-		if (e->d_name[0] == '.')
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
 		ret = cb(e->d_name, arg);
 	}
@@ -155,6 +164,9 @@ vsc_bus_device(const char *device, void *opaque)
 	DIR *dir;
 	int ret;
 
+	/* The kernel names no device so; test tools build them under one. */
+	if (device[0] == '.')
+		return 0;
 	if (walk->netvsc_only) {
 		ret = vsc_path(path, sizeof(path), "bus/%s/devices/%s/class_id",
 			      walk->bus, device);
@@ -265,20 +277,27 @@ vdev_netvsc_sysfs_is_netvsc(const char *ifname)
 	return vsc_class_is_netvsc(path);
 }
 
-/** Basename of a symbolic link's target. */
+/**
+ * Basename of a symbolic link's target: a name, not "", "." or ".." (a
+ * target ending with '/' or in a dot entry names no device).
+ */
 static int
 vsc_link_base(const char *path, char *base, size_t size)
 {
 	char target[PATH_MAX];
-	const char *slash;
+	const char *name;
 	ssize_t n;
 
 	n = readlink(path, target, sizeof(target) - 1);
 	if (n < 0)
 		return -errno;
 	target[n] = '\0';
-	slash = strrchr(target, '/');
-	if (strlcpy(base, slash != NULL ? slash + 1 : target, size) >= size)
+	name = strrchr(target, '/');
+	name = name != NULL ? name + 1 : target;
+	if (name[0] == '\0' || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0)
+		return -EINVAL;
+	if (strlcpy(base, name, size) >= size)
 		return -ENAMETOOLONG;
 	return 0;
 }
@@ -338,7 +357,9 @@ vsc_upper_entry(const char *entry, void *opaque)
 
 	if (strncmp(entry, "upper_", 6) != 0)
 		return 0;
-	if (strlcpy(up->upper, entry + 6, up->size) >= up->size)
+	/* "upper_" alone names nothing: no netdevice has an empty name. */
+	if (entry[6] == '\0' ||
+	    strlcpy(up->upper, entry + 6, up->size) >= up->size)
 		return 0;
 	up->found = 1;
 	return 1;
