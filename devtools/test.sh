@@ -106,7 +106,7 @@ with open(sys.argv[2], "a") as out:
             n["p"] += 1
         elif r == "SKIP":
             n["s"] += 1
-            why = [l for l in (t.get("stdo") or "").splitlines() if "SKIP" in l]
+            why = [l for l in (t.get("stdout") or t.get("stdo") or "").splitlines() if "SKIP" in l]
             out.write("%s: %s\n" % (t.get("name"), why[-1].strip() if why else "no reason given"))
         else:                   # FAIL, TIMEOUT, ERROR, UNEXPECTEDPASS
             n["f"] += 1
