@@ -408,6 +408,9 @@ vsc_monitor_valid(struct nl_msg *msg, void *opaque)
 	struct vdev_netvsc_nl_monitor *mon = opaque;
 	int type = nlmsg_hdr(msg)->nlmsg_type;
 
+	/* The kernel's (port 0) only: a process may send to this socket too. */
+	if (nlmsg_get_src(msg)->nl_pid != 0)
+		return NL_SKIP;
 	if (type != RTM_NEWLINK && type != RTM_DELLINK)
 		return NL_SKIP;
 	mon->removed = type == RTM_DELLINK;
@@ -475,6 +478,23 @@ vdev_netvsc_nl_monitor_fd(const struct vdev_netvsc_nl_monitor *mon)
 }
 
 /**
+ * Drop the datagram at the head of the socket: libnl reads an empty one
+ * with MSG_PEEK only, and reports nothing, so it would stay there and
+ * keep the socket readable for ever.
+ *
+ * @return
+ *   true when a datagram was dropped.
+ */
+static bool
+vsc_monitor_discard(struct vdev_netvsc_nl_monitor *mon)
+{
+	char byte;
+
+	return recv(nl_socket_get_fd(mon->sk), &byte, sizeof(byte),
+		    MSG_DONTWAIT) >= 0;
+}
+
+/**
  * Handle every pending link event, without blocking.
  *
  * @param[in] mon
@@ -507,6 +527,8 @@ vdev_netvsc_nl_monitor_read(struct vdev_netvsc_nl_monitor *mon,
 		ret = nl_recvmsgs_report(mon->sk, handlers);
 		if (ret == -NLE_NOMEM)
 			lost = true;
+		else if (ret == 0 && vsc_monitor_discard(mon))
+			continue;
 		else if (ret <= 0)
 			break;
 	}
