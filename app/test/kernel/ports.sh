@@ -40,6 +40,18 @@ if app_start; then
 	check_taps "iface=/mac=" eth1 eth3
 	app_cmd "uninit net_vdev_netvsc0"
 	expect_eq "iface=/mac=: ports after uninit" "$(app_nports)" 0
+
+	# a NetVSC whose name fail-safe's devargs cannot carry (the kernel
+	# allows ",()=" in names): its port, but no tap, and an error saying why
+	sg_add_netvsc 'x),dev(y'
+	app_cmd "init net_vdev_netvsc2"
+	app_cmd ports
+	l=$(app_line_with port "$(upper "$(sg_mac 'x),dev(y')")")
+	expect_match "name with ',()': its port" "$l" '^port [0-9]+ net_failsafe_vsc[0-9]+ '
+	check_not "name with ',()': no sub-device in its devargs" grep -q 'dev(' <<< "$(awk '{ print $5 }' <<< "$l")"
+	check "name with ',()': the error says why" grep -q "x),dev(y: no tap sub-device: fail-safe device arguments cannot carry" "$SIM_LOG"
+	expect_eq "name with ',()': the other ports as before" "$(app_nports)" 3
+	app_cmd "uninit net_vdev_netvsc2"
 	app_stop
 	expect_eq "exit status" "$APP_RC" 0
 else

@@ -232,7 +232,16 @@ vsc_port_args(const struct vdev_netvsc_ctx *ctx,
 	int n;
 
 	rte_ether_format_addr(mac, sizeof(mac), &ctx->mac);
-	if (opts->tap)
+	/*
+	 * The kernel allows ',', '(', ')' and '=' in a netdevice name, which
+	 * fail-safe's devargs would read as their own syntax (a name such as
+	 * "x),dev(y" would add a sub-device): such a NetVSC gets no tap.
+	 */
+	if (opts->tap && strpbrk(ctx->if_name, ",()=") != NULL)
+		DRV_LOG(ERR, "%s: no tap sub-device: fail-safe device arguments"
+			" cannot carry a remote= name with ',', '(', ')' or '='",
+			ctx->if_name);
+	else if (opts->tap)
 		snprintf(tap, sizeof(tap), ",dev(" VDEV_NETVSC_TAP_PREFIX
 			 "%u,remote=%s)", ctx->id, ctx->if_name);
 	if (opts->hotplug_poll != 0)
