@@ -160,13 +160,18 @@ void
 fake_vf_netdev_changed(struct fake_vf_priv *priv)
 {
 	struct rte_eth_dev *dev = priv->dev;
+	bool changed;
 
-	if (fake_vf_link_refresh(priv, dev->data->dev_started) != 0)
-		return;
-	/* a bridge enables a port whose carrier comes back: steer again */
+	changed = fake_vf_link_refresh(priv, dev->data->dev_started) == 0;
+	/*
+	 * A bridge enables a port whose carrier comes back: steer again,
+	 * changed or not, as a link_update (OVS asks often) may have seen
+	 * the carrier before this event, which comes after the bridge
+	 * acted. The bridge's own events (AF_BRIDGE) do not come here.
+	 */
 	if (priv->sock >= 0 && dev->data->dev_link.link_status)
 		fake_vf_nl_steer(priv->ifindex, true);
-	if (dev->data->dev_conf.intr_conf.lsc)
+	if (changed && dev->data->dev_conf.intr_conf.lsc)
 		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_LSC, NULL);
 }
 
