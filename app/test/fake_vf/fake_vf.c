@@ -324,7 +324,21 @@ fake_vf_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->max_mtu = FAKE_VF_MAX_MTU;
 	info->max_rx_pktlen = FAKE_VF_MAX_RX_PKTLEN;
 	info->min_rx_bufsize = 0;
-	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER;
+	/*
+	 * The Rx checksum offloads and RSS hash types that real VFs (mlx5,
+	 * MANA) offer, and that Open vSwitch asks for whenever a port offers
+	 * them: it configures the fail-safe port while there is no VF, when
+	 * fail-safe offers everything, and fail-safe then cannot configure a
+	 * VF that lacks any of them. Frames come with no checksum flag
+	 * (RTE_MBUF_F_RX_*_CKSUM_UNKNOWN) and no hash; every queue reads the
+	 * same socket.
+	 */
+	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER |
+				RTE_ETH_RX_OFFLOAD_IPV4_CKSUM |
+				RTE_ETH_RX_OFFLOAD_UDP_CKSUM |
+				RTE_ETH_RX_OFFLOAD_TCP_CKSUM;
+	info->flow_type_rss_offloads = RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP |
+				       RTE_ETH_RSS_TCP;
 	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 	info->speed_capa = RTE_ETH_LINK_SPEED_10G;
 	return 0;
