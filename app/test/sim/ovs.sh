@@ -77,7 +77,7 @@ appctl() { timeout 60 ovs-appctl --timeout=30 -t "$OVS_DIR/$1.ctl" "${@:2}"; }
 # the database read); its log, with DPDK's and the driver's lines, in
 # OVS_LOG. 0 when both run.
 ovs_start() {
-	local t0 i
+	local t0
 	OVS_RUN=$((OVS_RUN + 1))
 	OVS_DIR=$SG_DIR/ovs$OVS_RUN
 	OVS_LOG=$SIM_LOGDIR/$SIM_NAME-$$-vswitchd$OVS_RUN.log
