@@ -42,6 +42,9 @@ packages=(
     dpkg-dev xz-utils ca-certificates
     # tests, simulated guest and demo
     iproute2 iputils-ping util-linux procps strace kmod valgrind gnuplot-nox
+    # Open vSwitch as a client (sim-ovs): Debian's DPDK build of
+    # ovs-vswitchd, run by its path; the scenario starts its own daemons
+    openvswitch-switch-dpdk
     # the benchmark counts syscalls with perf (strace when perf cannot)
     linux-perf
     # the kernel tier: Debian's kernel in QEMU, a static busybox initramfs

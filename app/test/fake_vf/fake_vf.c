@@ -160,13 +160,18 @@ void
 fake_vf_netdev_changed(struct fake_vf_priv *priv)
 {
 	struct rte_eth_dev *dev = priv->dev;
+	bool changed;
 
-	if (fake_vf_link_refresh(priv, dev->data->dev_started) != 0)
-		return;
-	/* a bridge enables a port whose carrier comes back: steer again */
+	changed = fake_vf_link_refresh(priv, dev->data->dev_started) == 0;
+	/*
+	 * A bridge enables a port whose carrier comes back: steer again,
+	 * changed or not, as a link_update (OVS asks often) may have seen
+	 * the carrier before this event, which comes after the bridge
+	 * acted. The bridge's own events (AF_BRIDGE) do not come here.
+	 */
 	if (priv->sock >= 0 && dev->data->dev_link.link_status)
 		fake_vf_nl_steer(priv->ifindex, true);
-	if (dev->data->dev_conf.intr_conf.lsc)
+	if (changed && dev->data->dev_conf.intr_conf.lsc)
 		rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_LSC, NULL);
 }
 
@@ -319,7 +324,21 @@ fake_vf_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->max_mtu = FAKE_VF_MAX_MTU;
 	info->max_rx_pktlen = FAKE_VF_MAX_RX_PKTLEN;
 	info->min_rx_bufsize = 0;
-	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER;
+	/*
+	 * The Rx checksum offloads and RSS hash types that real VFs (mlx5,
+	 * MANA) offer, and that Open vSwitch asks for whenever a port offers
+	 * them: it configures the fail-safe port while there is no VF, when
+	 * fail-safe offers everything, and fail-safe then cannot configure a
+	 * VF that lacks any of them. Frames come with no checksum flag
+	 * (RTE_MBUF_F_RX_*_CKSUM_UNKNOWN) and no hash; every queue reads the
+	 * same socket.
+	 */
+	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_SCATTER |
+				RTE_ETH_RX_OFFLOAD_IPV4_CKSUM |
+				RTE_ETH_RX_OFFLOAD_UDP_CKSUM |
+				RTE_ETH_RX_OFFLOAD_TCP_CKSUM;
+	info->flow_type_rss_offloads = RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP |
+				       RTE_ETH_RSS_TCP;
 	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 	info->speed_capa = RTE_ETH_LINK_SPEED_10G;
 	return 0;
