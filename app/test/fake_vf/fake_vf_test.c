@@ -505,7 +505,7 @@ case_plain(const char *addr, const char *vf, const char *peer)
 	rte_eth_macaddr_get(port, &port_mac);
 	CHECK(rte_is_same_ether_addr(&vf_mac, &port_mac),
 	      "port MAC is the netdevice's");
-	rte_eth_dev_info_get(port, &info);
+	CHECK(rte_eth_dev_info_get(port, &info) == 0, "port info");
 	CHECK(info.if_index == if_nametoindex(vf), "if_index is %s's", vf);
 	CHECK(info.max_rx_queues >= NB_QUEUES, "%u Rx queues possible",
 	      info.max_rx_queues);
@@ -614,7 +614,7 @@ case_mana(const char *addr, const char *vf1, const char *vf2,
 	struct rte_ether_addr mac2, peer_mac, port_mac;
 	struct rte_eth_dev_info info;
 	char devargs[128];
-	size_t heap;
+	size_t heap, now;
 	int fds, rawfd;
 	uint16_t port;
 	uint64_t t0;
@@ -633,7 +633,7 @@ case_mana(const char *addr, const char *vf1, const char *vf2,
 	    !CHECK(find_port(addr, &port) == 0, "port of %s", addr))
 		return;
 	rte_eth_macaddr_get(port, &port_mac);
-	rte_eth_dev_info_get(port, &info);
+	CHECK(rte_eth_dev_info_get(port, &info) == 0, "port info");
 	CHECK(rte_is_same_ether_addr(&mac2, &port_mac) &&
 	      info.if_index == if_nametoindex(vf2),
 	      "mac= chose the second netdevice %s", vf2);
@@ -662,8 +662,9 @@ case_mana(const char *addr, const char *vf1, const char *vf2,
 	      "port closed by the RMV callback itself");
 	CHECK(rte_dev_remove(info.device) == 0, "rte_dev_remove");
 	CHECK(fds_back(fds), "fds back to baseline (%d)", fds);
-	CHECK(heap_used() == heap, "DPDK heap back to baseline (%zu bytes)",
-	      heap);
+	now = heap_used();
+	CHECK(now == heap, "DPDK heap back to baseline (%zu bytes, now %zu)",
+	      heap, now);
 }
 
 /*
@@ -715,7 +716,8 @@ case_failsafe(const char *addr, const char *vf, const char *peer,
 		   port_setup(null_port, 1, false) == 0,
 		   "placeholder port net_null_fvtest started"))
 		return;
-	rte_eth_dev_info_get(null_port, &null_info);
+	CHECK(rte_eth_dev_info_get(null_port, &null_info) == 0,
+	      "placeholder port info");
 	snprintf(devargs, sizeof(devargs),
 		 "net_failsafe_fvtest,hotplug_poll=100,dev(%s),"
 		 "dev(net_tap_fvtest,iface=%s)", addr, tap);
@@ -723,7 +725,7 @@ case_failsafe(const char *addr, const char *vf, const char *peer,
 	    !CHECK(find_port("net_failsafe_fvtest", &fs_port) == 0,
 		   "fail-safe port"))
 		return;
-	rte_eth_dev_info_get(fs_port, &info);
+	CHECK(rte_eth_dev_info_get(fs_port, &info) == 0, "fail-safe port info");
 	if (!CHECK(port_setup(fs_port, 2, false) == 0,
 		   "fail-safe configure and start (tap only)"))
 		return;
