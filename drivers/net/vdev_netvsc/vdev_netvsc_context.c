@@ -35,35 +35,53 @@
 /** Fail-safe devargs: fd(), dev(), mac=, hotplug_poll=. */
 #define VSC_PORT_ARGS_LEN 256
 
+/** A vdev by name, probed or not: EAL's device iterator on the vdev bus. */
+static struct rte_device *
+vsc_vdev_find(const char *name)
+{
+	struct rte_dev_iterator it;
+	struct rte_device *dev;
+
+	RTE_DEV_FOREACH(dev, "bus=vdev", &it)
+		if (strcmp(rte_dev_name(dev), name) == 0)
+			return dev;
+	return NULL;
+}
+
 /**
- * A vdev by name, probed or not, through EAL's device iterator, which walks
- * the vdev bus in list order.
+ * A vdev by name among those that follow @p owner in the vdev list, where
+ * the ports of an instance always are (they are created after it). The
+ * walk starts at @p owner, the iterator's current position: during EAL
+ * cleanup, the devices before it have been removed, and 23.11.0 and
+ * 24.11.0 free them without unlinking them (Debian's 22.11.11 and 25.11
+ * unlink them first).
  *
+ * @param owner
+ *   Our vdev.
  * @param name
  *   Device name.
- * @param owner
- *   A vdev, or NULL.
- * @param[out] after_owner
- *   Whether the device comes right after @p owner in the vdev list; may be
- *   NULL.
+ * @param[out] next
+ *   Whether the device comes right after @p owner.
  * @return
  *   The device, or NULL.
  */
 static struct rte_device *
-vsc_vdev_find(const char *name, const struct rte_device *owner,
-	      bool *after_owner)
+vsc_vdev_find_after(const struct rte_device *owner, const char *name,
+		    bool *next)
 {
-	const struct rte_device *prev = NULL;
 	struct rte_dev_iterator it;
 	struct rte_device *dev;
 
-	RTE_DEV_FOREACH(dev, "bus=vdev", &it) {
-		if (strcmp(rte_dev_name(dev), name) == 0) {
-			if (after_owner != NULL)
-				*after_owner = owner != NULL && prev == owner;
+	*next = true;
+	/* it returns -rte_errno, which it does not clear on success */
+	rte_errno = 0;
+	if (rte_dev_iterator_init(&it, "bus=vdev") != 0)
+		return NULL;
+	it.device = (struct rte_device *)(uintptr_t)owner;
+	while ((dev = rte_dev_iterator_next(&it)) != NULL) {
+		if (strcmp(rte_dev_name(dev), name) == 0)
 			return dev;
-		}
-		prev = dev;
+		*next = false;
 	}
 	return NULL;
 }
@@ -86,7 +104,7 @@ vsc_port_id_alloc(void)
 
 	for (id = 0; ; ++id) {
 		snprintf(name, sizeof(name), VDEV_NETVSC_PORT_PREFIX "%u", id);
-		dev = vsc_vdev_find(name, NULL, NULL);
+		dev = vsc_vdev_find(name);
 		if (dev == NULL || !rte_dev_is_probed(dev))
 			return id;
 		if (rte_eth_dev_get_port_by_name(name, &port) == 0)
@@ -344,8 +362,8 @@ vsc_port_close(const char *name)
  *
  * The one exception, for DPDK before 26.07 (VDEV_NETVSC_VDEV_CLEANUP_SAFE
  * unset, see vdev_netvsc_compat.h): rte_eal_cleanup() removes the vdevs
- * with a walk of the vdev list that keeps a pointer to the device after
- * the one whose driver it calls, and frees that one next (vdev_cleanup(),
+ * with a walk of the vdev list that reads the device after the one whose
+ * driver it calls, and goes on to it afterwards (vdev_cleanup(),
  * drivers/bus/vdev/vdev.c: RTE_TAILQ_FOREACH_SAFE in 22.11 to 25.11). Our
  * remove runs inside that walk, and its successor in the list is often our
  * first port: freeing it would leave the walk on freed memory. Nothing
@@ -371,7 +389,12 @@ vsc_port_remove(struct vdev_netvsc_ctx *ctx, const struct rte_device *owner)
 	struct rte_device *dev;
 	int ret;
 
-	dev = vsc_vdev_find(ctx->port_name, owner, &after_owner);
+	dev = vsc_vdev_find_after(owner, ctx->port_name, &after_owner);
+	if (dev == NULL) {
+		/* an unprobed vdev of that name, older than us, was reused */
+		after_owner = false;
+		dev = vsc_vdev_find(ctx->port_name);
+	}
 	if (dev == NULL)
 		return;
 	if (after_owner && !VDEV_NETVSC_VDEV_CLEANUP_SAFE) {
