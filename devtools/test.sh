@@ -6,13 +6,18 @@
 # 1. devtools/setup.sh: packages and the DPDK sources (.cache/dpdk-src)
 # 2. the standalone build: meson setup build && meson compile -C build
 # 3. every meson test suite: meson test -C build --print-errorlogs
-# 4. devtools/build-in-tree.sh: our driver built inside DPDK + a testpmd smoke test
+# 4. devtools/release-matrix.sh: our driver in-tree and as a plugin on
+#    Debian's DPDK 22.11 and on every DPDK release tarball of
+#    ../shared/dpdk/ (next to this tree) when that directory exists, with
+#    the core sim scenarios on each (RELEASE_TARBALLS="a.tar.xz b.tar.xz"
+#    names others; builds cached in .cache/rel)
 # The last line is "N passed, N failed, N skipped": the meson tests
-# (build/meson-logs/testlog.json) plus the in-tree smoke test as one more.
+# (build/meson-logs/testlog.json) plus one per row of the release matrix.
 # Exit status: 0 when nothing failed.
 # Environment: BUILD_DIR (default build; under ~/.cache when the tree lies
 # below a world-writable directory such as /tmp), MESON_TEST_ARGS (extra meson test
-# arguments, e.g. "--suite unit"), SKIP_IN_TREE=1 to leave out step 4.
+# arguments, e.g. "--suite unit"), SKIP_MATRIX=1 (or SKIP_IN_TREE=1) to
+# leave out step 4.
 
 set -uo pipefail
 export LC_ALL=C
@@ -99,17 +104,33 @@ else
     failed=$((failed + 1))
 fi
 
-if [ "${SKIP_IN_TREE:-0}" = 1 ]; then
-    step "in-tree build: skipped (SKIP_IN_TREE=1)"
+if [ "${SKIP_MATRIX:-${SKIP_IN_TREE:-0}}" = 1 ]; then
+    step "release matrix: skipped (SKIP_MATRIX=1)"
     skipped=$((skipped + 1))
 else
-    step "in-tree build and testpmd smoke test"
-    bash devtools/build-in-tree.sh < /dev/null
-    case $? in
-    0) passed=$((passed + 1)) ;;
-    77) skipped=$((skipped + 1)) ;;
-    *) failed=$((failed + 1)) ;;
-    esac
+    # the DPDK release tarballs CI keeps next to the repository, if any
+    if [ -n "${RELEASE_TARBALLS+set}" ]; then
+        read -r -a tarballs <<< "$RELEASE_TARBALLS"
+    else
+        tarballs=()
+        for t in "$top"/../shared/dpdk/dpdk-*.tar.*; do
+            [ -f "$t" ] && tarballs+=("$t")
+        done
+    fi
+    step "release matrix: DPDK 22.11 (Debian)${tarballs[*]:+ and ${tarballs[*]##*/}}"
+    mlog=$(mktemp)
+    bash devtools/release-matrix.sh "${tarballs[@]}" < /dev/null 2>&1 | tee "$mlog"
+    rc=${PIPESTATUS[0]}
+    read -r p f s < <(sed -n 's/^matrix: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' "$mlog" | tail -1)
+    rm -f "$mlog"
+    if [ -n "${p:-}" ]; then
+        passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+    elif [ "$rc" = 77 ]; then
+        skipped=$((skipped + 1))
+    else
+        echo "test: the release matrix ended without its summary (exit $rc)"
+        failed=$((failed + 1))
+    fi
 fi
 
 finish
