@@ -52,9 +52,12 @@
 #   --scenarios "A B" sim scenarios (default: autoprobe select devargs
 #                     vf_hotplug teardown secondary)
 #   -j N              build jobs (default: JOBS, else 2)
-# Environment: JOBS, SMOKE_TIMEOUT (s, default 120).
+# Environment: JOBS, SMOKE_TIMEOUT (s, default 120), MATRIX_CACHE (where
+# the builds go: default .cache/rel, or ~/.cache/vn-pmd-rel-<hash> when the
+# tree lies below a world-writable directory such as /tmp, where EAL
+# refuses plugins).
 #
-# The table goes to stdout and .cache/rel/matrix.txt; the last line is
+# The table goes to stdout and <cache>/matrix.txt; the last line is
 # "matrix: N passed, N failed, N skipped" (one per row). Exit status 0
 # when no row failed, 1 otherwise, 77 when no row could run at all.
 
@@ -63,7 +66,7 @@ export LC_ALL=C
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cache=$top/.cache/rel
+cache=${MATRIX_CACHE:-$top/.cache/rel}
 jobs=${JOBS:-2}
 debian=1 in_tree_only=0
 scenarios="autoprobe select devargs vf_hotplug teardown secondary"
@@ -98,13 +101,22 @@ known_defects=(
     "fake_vf 23.11 returncode.(139|-11),.*fail-safe.receives.through.the.VF failsafe-double-release"
 )
 
+# EAL refuses plugins below a world-writable directory (such as /tmp): a
+# tree there keeps its release builds in ~/.cache instead
+ww=$top
+while [ -n "$ww" ] && [ "$ww" != / ] && [ -z "$(find "$ww" -maxdepth 0 -perm -0002 2>/dev/null)" ]; do
+    ww=${ww%/*}
+done
+if [ -z "${MATRIX_CACHE:-}" ] && [ -n "$ww" ] && [ "$ww" != / ]; then
+    cache=${XDG_CACHE_HOME:-$HOME/.cache}/vn-pmd-rel-$(printf '%s' "$top" | md5sum | cut -c1-8)
+    echo "matrix: $ww is world-writable and EAL refuses plugins below it: builds in $cache"
+fi
+
 log() { printf 'matrix: %s\n' "$*"; }
 rlog() { printf 'matrix: [%s] %s\n' "$rel" "$*"; }
 is_root() { [ "$(id -u)" = 0 ]; }
 rel=-
-mkdir -p "$cache"
-# EAL refuses plugins below a world-writable directory
-chmod 0755 "$top/.cache" "$cache" 2>/dev/null || true
+mkdir -p "$cache" && chmod 0755 "$cache" || exit 1
 
 # sha256 of the contents and names of the build inputs under the given
 # paths (scripts and documents excluded: they do not change a build)
