@@ -40,6 +40,8 @@ packages=(
     dpdk dpdk-dev
     # fetching and unpacking the DPDK sources
     dpkg-dev xz-utils ca-certificates
+    # building DPDK releases (devtools/release-matrix.sh): EAL needs libnuma
+    libnuma-dev
     # tests, simulated guest and demo
     iproute2 iputils-ping util-linux procps strace kmod valgrind gnuplot-nox
     # Open vSwitch as a client (sim-ovs): Debian's DPDK build of

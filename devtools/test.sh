@@ -8,18 +8,23 @@
 # 3. every meson test suite: meson test -C build --print-errorlogs
 # 4. sim-vf_hotplug again, inside a nested mount namespace with a fresh
 #    /run (a container's view): a skip there is a failure
-# 5. devtools/build-in-tree.sh: our driver built inside DPDK + a testpmd smoke test
+# 5. devtools/release-matrix.sh: our driver in-tree and as a plugin on
+#    Debian's DPDK 22.11 and on every DPDK release tarball of
+#    ../shared/dpdk/ (next to this tree) when that directory exists, with
+#    the core sim scenarios on each (RELEASE_TARBALLS="a.tar.xz b.tar.xz"
+#    names others; builds cached in .cache/rel)
 # 6. devtools/fuzz.sh: each libFuzzer target (clang) for FUZZ_SECONDS (60)
 # 7. devtools/sanitize.sh: the unit and sim suites built with ASan and UBSan
 # The last lines say which tests skipped and why; the very last one is
 # "N passed, N failed, N skipped": the meson tests
-# (build/meson-logs/testlog.json), the nested run, the in-tree smoke
-# test, one per fuzz target, and the sanitizer run's own count. As root,
+# (build/meson-logs/testlog.json), the nested run, one per row of the
+# release matrix, one per fuzz target, and the sanitizer run's own count. As root,
 # a sim suite that skipped entirely counts as a failure.
 # Exit status: 0 when nothing failed.
 # Environment: BUILD_DIR (default build; under ~/.cache when the tree lies
 # below a world-writable directory such as /tmp), MESON_TEST_ARGS (extra meson test
-# arguments, e.g. "--suite unit"), SKIP_IN_TREE=1 to leave out step 5,
+# arguments, e.g. "--suite unit"), SKIP_MATRIX=1 (or SKIP_IN_TREE=1)
+# to leave out step 5,
 # FUZZ_SECONDS (per target), SKIP_FUZZ=1, SKIP_SANITIZE=1 to leave out 6, 7.
 
 set -uo pipefail
@@ -150,17 +155,35 @@ if [ $build_ok = 1 ]; then
     fi
 fi
 
-if [ "${SKIP_IN_TREE:-0}" = 1 ]; then
-    step "in-tree build: skipped (SKIP_IN_TREE=1)"
+if [ "${SKIP_MATRIX:-${SKIP_IN_TREE:-0}}" = 1 ]; then
+    step "release matrix: skipped (SKIP_MATRIX=1)"
     skipped=$((skipped + 1))
+    echo "release matrix: SKIP_MATRIX=1" >> "$skips"
 else
-    step "in-tree build and testpmd smoke test"
-    bash devtools/build-in-tree.sh < /dev/null
-    case $? in
-    0) passed=$((passed + 1)) ;;
-    77) skipped=$((skipped + 1)); echo "in-tree build: devtools/build-in-tree.sh exited 77" >> "$skips" ;;
-    *) failed=$((failed + 1)) ;;
-    esac
+    # the DPDK release tarballs CI keeps next to the repository, if any
+    if [ -n "${RELEASE_TARBALLS+set}" ]; then
+        read -r -a tarballs <<< "$RELEASE_TARBALLS"
+    else
+        tarballs=()
+        for t in "$top"/../shared/dpdk/dpdk-*.tar.*; do
+            [ -f "$t" ] && tarballs+=("$t")
+        done
+    fi
+    step "release matrix: DPDK 22.11 (Debian)${tarballs[*]:+ and ${tarballs[*]##*/}}"
+    mlog=$(mktemp)
+    bash devtools/release-matrix.sh "${tarballs[@]}" < /dev/null 2>&1 | tee "$mlog"
+    rc=${PIPESTATUS[0]}
+    read -r p f s < <(sed -n 's/^matrix: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' "$mlog" | tail -1)
+    rm -f "$mlog"
+    if [ -n "${p:-}" ]; then
+        passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+    elif [ "$rc" = 77 ]; then
+        skipped=$((skipped + 1))
+        echo "release matrix: devtools/release-matrix.sh exited 77" >> "$skips"
+    else
+        echo "test: the release matrix ended without its summary (exit $rc)"
+        failed=$((failed + 1))
+    fi
 fi
 
 if [ "${SKIP_FUZZ:-0}" = 1 ]; then

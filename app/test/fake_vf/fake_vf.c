@@ -29,6 +29,7 @@
 #include <rte_kvargs.h>
 #include <rte_malloc.h>
 #include <rte_string_fns.h>
+#include <rte_version.h>
 
 #include "fake_vf.h"
 
@@ -439,8 +440,21 @@ fake_vf_link_update(struct rte_eth_dev *dev, int wait_to_complete __rte_unused)
 				    dev->data->dev_started);
 }
 
+/*
+ * 25.11 moved the per-queue counters out of struct rte_eth_stats into a
+ * struct eth_queue_stats that ethdev passes apart (NULL when its caller
+ * does not want them).
+ */
+#if RTE_VERSION >= RTE_VERSION_NUM(25, 11, 0, 0)
+typedef struct eth_queue_stats fake_vf_qstats;
+#else
+typedef struct rte_eth_stats fake_vf_qstats;
+#endif
+
+/** Sum the queues' counters into stats, and each into qstats if not NULL. */
 static int
-fake_vf_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
+fake_vf_stats_fill(struct rte_eth_dev *dev, struct rte_eth_stats *stats,
+		   fake_vf_qstats *qstats)
 {
 	uint16_t i;
 
@@ -452,10 +466,10 @@ fake_vf_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
 		stats->ipackets += rxq->packets;
 		stats->ibytes += rxq->bytes;
 		stats->ierrors += rxq->errors;
-		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
-			stats->q_ipackets[i] = rxq->packets;
-			stats->q_ibytes[i] = rxq->bytes;
-			stats->q_errors[i] = rxq->errors;
+		if (qstats != NULL && i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			qstats->q_ipackets[i] = rxq->packets;
+			qstats->q_ibytes[i] = rxq->bytes;
+			qstats->q_errors[i] = rxq->errors;
 		}
 	}
 	for (i = 0; i < dev->data->nb_tx_queues; i++) {
@@ -466,13 +480,28 @@ fake_vf_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
 		stats->opackets += txq->packets;
 		stats->obytes += txq->bytes;
 		stats->oerrors += txq->errors;
-		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
-			stats->q_opackets[i] = txq->packets;
-			stats->q_obytes[i] = txq->bytes;
+		if (qstats != NULL && i < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
+			qstats->q_opackets[i] = txq->packets;
+			qstats->q_obytes[i] = txq->bytes;
 		}
 	}
 	return 0;
 }
+
+#if RTE_VERSION >= RTE_VERSION_NUM(25, 11, 0, 0)
+static int
+fake_vf_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats,
+		  struct eth_queue_stats *qstats)
+{
+	return fake_vf_stats_fill(dev, stats, qstats);
+}
+#else
+static int
+fake_vf_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
+{
+	return fake_vf_stats_fill(dev, stats, stats);
+}
+#endif
 
 static int
 fake_vf_stats_reset(struct rte_eth_dev *dev)

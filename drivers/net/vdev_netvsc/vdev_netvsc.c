@@ -313,14 +313,20 @@ vsc_devargs_ours(const struct rte_devargs *da)
 		       strlen(VDEV_NETVSC_DRIVER_ALIAS)) == 0;
 }
 
-/** vdev custom scan: runs at every vdev bus scan, adds devargs once. */
+/**
+ * vdev custom scan: runs at every vdev bus scan, adds devargs once, in the
+ * primary process only. A secondary would do nothing with the instance
+ * (see vdev_netvsc_probe()), and from 26.07 on the first devargs added
+ * for a bus turn it to allow-list mode: the secondary would then ignore
+ * the vdevs it learns from the primary, our fail-safe ports among them.
+ */
 static void
 vsc_scan(void *arg __rte_unused)
 {
 	static bool done;
 	struct rte_devargs *da;
 
-	if (done)
+	if (done || rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return;
 	done = true;
 	RTE_EAL_DEVARGS_FOREACH("vdev", da)

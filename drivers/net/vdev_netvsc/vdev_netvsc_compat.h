@@ -35,4 +35,20 @@ extern int vdev_netvsc_logtype;
 #define VDEV_NETVSC_TEL_ADD_U64(d, name, v) rte_tel_data_add_dict_u64(d, name, v)
 #endif
 
+/*
+ * Whether rte_eal_cleanup() lets a vdev's remove free any other vdev.
+ * Up to 25.11, vdev_cleanup() (drivers/bus/vdev/vdev.c) walks the vdev
+ * list with RTE_TAILQ_FOREACH_SAFE: it reads the next device before it
+ * calls a driver's remove, and goes on to it afterwards, even if that
+ * remove freed it. 26.07's rte_bus_generic_cleanup() takes the list's
+ * first device each time, under the vdev list lock: any remove is safe.
+ * Releases between 25.11 and 26.07 were not checked, hence the bound.
+ * See vsc_port_remove() (vdev_netvsc_context.c) for what depends on it.
+ */
+#if RTE_VERSION >= RTE_VERSION_NUM(26, 7, 0, 0)
+#define VDEV_NETVSC_VDEV_CLEANUP_SAFE 1
+#else
+#define VDEV_NETVSC_VDEV_CLEANUP_SAFE 0
+#endif
+
 #endif /* VDEV_NETVSC_COMPAT_H */

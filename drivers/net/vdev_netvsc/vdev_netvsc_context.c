@@ -22,9 +22,6 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <bus_driver.h>
-#include <bus_vdev_driver.h>
-#include <dev_driver.h>
 #include <ethdev_driver.h>
 #include <rte_bus_vdev.h>
 #include <rte_common.h>
@@ -38,52 +35,85 @@
 /** Fail-safe devargs: fd(), dev(), mac=, hotplug_poll=. */
 #define VSC_PORT_ARGS_LEN 256
 
-static int
-vsc_dev_name_cmp(const struct rte_device *dev, const void *name)
-{
-	return strcmp(dev->name, name);
-}
-
-static int
-vsc_dev_any(const struct rte_device *dev __rte_unused,
-	    const void *data __rte_unused)
-{
-	return 0;
-}
-
-/** The vdev bus; it is always there when this driver is. */
-static const struct rte_bus *
-vsc_vdev_bus(void)
-{
-	return rte_bus_find_by_name("vdev");
-}
-
-/** A vdev by name, probed or not. */
+/** A vdev by name, probed or not: EAL's device iterator on the vdev bus. */
 static struct rte_device *
 vsc_vdev_find(const char *name)
 {
-	const struct rte_bus *bus = vsc_vdev_bus();
+	struct rte_dev_iterator it;
+	struct rte_device *dev;
 
-	return bus == NULL ? NULL :
-		bus->find_device(NULL, vsc_dev_name_cmp, name);
+	RTE_DEV_FOREACH(dev, "bus=vdev", &it)
+		if (strcmp(rte_dev_name(dev), name) == 0)
+			return dev;
+	return NULL;
 }
 
 /**
- * Lowest N such that no probed vdev is named net_failsafe_vsc<N>, so that
- * names stay stable across remove and probe. An unprobed one is a port we
- * detached in place (see vsc_port_remove()): probing it again reuses it.
+ * A vdev by name among those that follow @p owner in the vdev list, where
+ * the ports of an instance always are (they are created after it). The
+ * walk starts at @p owner, the iterator's current position: during EAL
+ * cleanup, the devices before it have been removed, and 23.11.0 and
+ * 24.11.0 free them without unlinking them (Debian's 22.11.11 and 25.11
+ * unlink them first).
+ *
+ * @param owner
+ *   Our vdev.
+ * @param name
+ *   Device name.
+ * @param[out] next
+ *   Whether the device comes right after @p owner.
+ * @return
+ *   The device, or NULL.
+ */
+static struct rte_device *
+vsc_vdev_find_after(const struct rte_device *owner, const char *name,
+		    bool *next)
+{
+	struct rte_dev_iterator it;
+	struct rte_device *dev;
+
+	*next = true;
+	/* it returns -rte_errno, which it does not clear on success */
+	rte_errno = 0;
+	if (rte_dev_iterator_init(&it, "bus=vdev") != 0)
+		return NULL;
+	it.device = (struct rte_device *)(uintptr_t)owner;
+	while ((dev = rte_dev_iterator_next(&it)) != NULL) {
+		if (strcmp(rte_dev_name(dev), name) == 0)
+			return dev;
+		*next = false;
+	}
+	return NULL;
+}
+
+/**
+ * Lowest N such that net_failsafe_vsc<N> is free, so that names stay stable
+ * across remove and probe. Free: no such vdev, or one that is not probed,
+ * or one that is probed but whose ethdev port is closed, i.e. a port that
+ * vsc_port_remove() only closed (see there). Such a leftover is removed
+ * here, so that the name can be probed afresh.
  */
 static unsigned int
 vsc_port_id_alloc(void)
 {
 	char name[RTE_DEV_NAME_MAX_LEN];
 	const struct rte_device *dev;
+	uint16_t port;
 	unsigned int id;
+	int ret;
 
 	for (id = 0; ; ++id) {
 		snprintf(name, sizeof(name), VDEV_NETVSC_PORT_PREFIX "%u", id);
 		dev = vsc_vdev_find(name);
 		if (dev == NULL || !rte_dev_is_probed(dev))
+			return id;
+		if (rte_eth_dev_get_port_by_name(name, &port) == 0)
+			continue;
+		/* Fail-safe's remove finds no port, returns 0: EAL frees it. */
+		ret = rte_vdev_uninit(name);
+		DRV_LOG(DEBUG, "%s: closed port of an earlier instance removed: %s",
+			name, ret == 0 ? "ok" : strerror(-ret));
+		if (ret == 0)
 			return id;
 	}
 }
@@ -317,30 +347,69 @@ free_ctx:
 }
 
 /**
- * Remove a fail-safe port.
+ * Close the ethdev port of a fail-safe vdev and leave the vdev itself in
+ * place (see vsc_port_remove()). Fail-safe's close takes its sub-devices
+ * away; its remove, when EAL later calls it, finds no port and returns 0.
+ */
+static int
+vsc_port_close(const char *name)
+{
+	uint16_t port;
+	int ret;
+
+	if (rte_eth_dev_get_port_by_name(name, &port) != 0)
+		return 0; /* already closed */
+	/* ethdev refuses to close a started port */
+	ret = rte_eth_dev_stop(port);
+	if (ret != 0)
+		DRV_LOG(DEBUG, "%s: stop: %s", name, strerror(-ret));
+	return rte_eth_dev_close(port);
+}
+
+/**
+ * Remove a fail-safe port, with EAL's public hot-plug API.
  *
- * EAL cleanup walks the vdev list holding a pointer to the device after
- * the one it removes. When our port is that device, freeing it would pull
- * the list from under the walk: it is then only detached from its driver,
- * which the walk frees after us, or which our next probe reuses by name.
+ * The one exception, for DPDK before 26.07 (VDEV_NETVSC_VDEV_CLEANUP_SAFE
+ * unset, see vdev_netvsc_compat.h): rte_eal_cleanup() removes the vdevs
+ * with a walk of the vdev list that reads the device after the one whose
+ * driver it calls, and goes on to it afterwards (vdev_cleanup(),
+ * drivers/bus/vdev/vdev.c: RTE_TAILQ_FOREACH_SAFE in 22.11 to 25.11). Our
+ * remove runs inside that walk, and its successor in the list is often our
+ * first port: freeing it would leave the walk on freed memory. Nothing
+ * public tells whether this remove comes from that walk or from
+ * rte_dev_remove()/rte_vdev_uninit(), so the port that follows our vdev
+ * is never freed here, on any path: only its ethdev port is closed (no
+ * port, no sub-device, no use of our pipe left), and the vdev stays, still
+ * probed. The walk frees it after us (fail-safe's remove returns 0 for a
+ * closed port); outside the walk, the next probe of this driver removes it
+ * when it takes that name again (vsc_port_id_alloc()), or rte_eal_cleanup()
+ * does. Cost: fail-safe's close does not free its interrupt instance (its
+ * remove does), a few kB of DPDK memory per such port.
+ *
+ * @param ctx
+ *   The context whose port goes.
+ * @param owner
+ *   Our own vdev.
  */
 static void
 vsc_port_remove(struct vdev_netvsc_ctx *ctx, const struct rte_device *owner)
 {
-	const struct rte_bus *bus = vsc_vdev_bus();
-	struct rte_device *dev = vsc_vdev_find(ctx->port_name);
-	const struct rte_vdev_driver *drv;
+	bool after_owner = false;
+	struct rte_device *dev;
 	int ret;
 
+	dev = vsc_vdev_find_after(owner, ctx->port_name, &after_owner);
+	if (dev == NULL) {
+		/* an unprobed vdev of that name, older than us, was reused */
+		after_owner = false;
+		dev = vsc_vdev_find(ctx->port_name);
+	}
 	if (dev == NULL)
 		return;
-	if (owner != NULL && bus->find_device(owner, vsc_dev_any, NULL) == dev) {
-		if (dev->driver == NULL)
-			return;
-		drv = container_of(dev->driver, const struct rte_vdev_driver,
-				   driver);
-		ret = drv->remove != NULL ? drv->remove(RTE_DEV_TO_VDEV(dev)) : 0;
-		dev->driver = NULL;
+	if (after_owner && !VDEV_NETVSC_VDEV_CLEANUP_SAFE) {
+		DRV_LOG(DEBUG, "%s: follows %s in the vdev list: closed only",
+			ctx->port_name, rte_dev_name(owner));
+		ret = vsc_port_close(ctx->port_name);
 	} else {
 		ret = rte_dev_remove(dev);
 	}

@@ -1,0 +1,527 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# The release matrix: our driver on every DPDK release given, built in-tree
+# and as a plugin, and the tests run on each release's own EAL, buses,
+# fail-safe and testpmd.
+#
+#   bash devtools/release-matrix.sh [OPTIONS] [DPDK-TREE-OR-TARBALL...]
+#
+# Rows: DPDK 22.11 from Debian first (the in-tree build from Debian's source
+# package in .cache/dpdk-src, the plugin against the installed libdpdk),
+# then one per argument, a DPDK source tree or a tarball of one (git
+# archive of a release tag, e.g. dpdk-24.11.tar.xz). For each row:
+#
+#  1. in-tree: a copy of the tree with our drivers/net/vdev_netvsc in place
+#     of upstream's, built as a minimal shared DPDK (bus/pci, bus/vdev,
+#     mempool/ring, net/null, net/tap, net/failsafe, net/vdev_netvsc,
+#     dpdk-testpmd, only the libraries those need, driver SDK headers) and
+#     installed into a private prefix. Column "in-tree": compiler warnings
+#     in our driver's build steps.
+#  2. testpmd: that prefix's dpdk-testpmd, which loads the in-tree driver
+#     from the prefix's plugin directory, in a throwaway network namespace
+#     on a veth pair: port net_failsafe_vsc0 must show the veth's MAC.
+#  3. plugin: the standalone build (top meson.build: the plugin, vsc_app,
+#     the fake VF PMD, the unit tests) against that prefix (PKG_CONFIG_PATH,
+#     -Ddpdk_source=the tree). Column "plugin": its compiler warnings, all
+#     targets.
+#  4. tests, with meson test in the plugin build: "check" (suite build: the
+#     plugin's soname, exports, pmdinfo), "fake_vf" (the fake VF PMD alone,
+#     and under fail-safe without our driver), then the sim scenarios: the
+#     release's EAL and fail-safe load our standalone plugin with -d, and
+#     simguest hides the in-tree copy in the prefix's plugin directory
+#     (SIMGUEST_PMD_DIR).
+#
+# A cell is PASS, FAIL, SKIP (could not run here, e.g. not root), or XFAIL:
+# the test failed as a known DPDK defect of that release makes it fail
+# (the list is below, "known_defects"; each entry names the defect and what
+# its failure looks like, and any other failure stays FAIL). XPASS, a
+# known failure that did not happen, counts as a failure so that the list
+# gets looked at. A row passes when both builds have 0 warnings and no
+# cell is FAIL or XPASS.
+#
+# Builds are cached in .cache/rel/<version>-<id>/ (src, build, prefix,
+# plugin), keyed by the DPDK input and by hashes of our sources: a second
+# run with nothing changed builds nothing and only runs the tests. A
+# driver change rebuilds only our driver in the DPDK tree (all of its
+# files, to count their warnings) and the standalone build.
+#
+# Options:
+#   --no-debian       no 22.11 row from Debian's packages
+#   --in-tree-only    steps 1 and 2 only (devtools/build-in-tree.sh)
+#   --scenarios "A B" sim scenarios (default: autoprobe select devargs
+#                     vf_hotplug teardown secondary)
+#   -j N              build jobs (default: JOBS, else 2)
+# Environment: JOBS, SMOKE_TIMEOUT (s, default 120), MATRIX_CACHE (where
+# the builds go: default .cache/rel, or ~/.cache/vn-pmd-rel-<hash> when the
+# tree lies below a world-writable directory such as /tmp, where EAL
+# refuses plugins).
+#
+# The table goes to stdout and <cache>/matrix.txt; the last line is
+# "matrix: N passed, N failed, N skipped" (one per row). Exit status 0
+# when no row failed, 1 otherwise, 77 when no row could run at all.
+
+set -uo pipefail
+export LC_ALL=C
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cache=${MATRIX_CACHE:-$top/.cache/rel}
+jobs=${JOBS:-2}
+debian=1 in_tree_only=0
+scenarios="autoprobe select devargs vf_hotplug teardown secondary"
+inputs=()
+while [ $# -gt 0 ]; do
+    case $1 in
+    --no-debian) debian=0 ;;
+    --in-tree-only) in_tree_only=1 ;;
+    --scenarios) scenarios=$2; shift ;;
+    -j) jobs=$2; shift ;;
+    -h|--help) sed -n '3,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    -*) echo "release-matrix: unknown option $1" >&2; exit 2 ;;
+    *) inputs+=("$1") ;;
+    esac
+    shift
+done
+
+# Known DPDK defects that make a test fail on some releases, one a line:
+#   <test> <first release> <grep -E pattern of its output> <defect>
+# (release "major.minor"; the pattern must match the failed test's output)
+known_defects=(
+    # drivers/net/failsafe/failsafe_ether.c, fs_dev_remove(): after the
+    # sub-device's rte_eth_dev_close() (which releases its port) and
+    # rte_dev_remove(), fail-safe calls rte_eth_dev_release_port() on it
+    # again. 22.11 survives it (port 0's fast path is reset: see
+    # app/test/README.md); since 23.11 a released port's data pointer is
+    # NULL and the second release dereferences it: SIGSEGV on the EAL
+    # interrupt thread whenever fail-safe removes a sub-device after an
+    # RMV event. Any VF hot-unplug under fail-safe, with or without this
+    # driver.
+    "sim-vf_hotplug 23.11 exit.status:.got.'139' failsafe-double-release"
+    "fake_vf 23.11 returncode.(139|-11),.*fail-safe.receives.through.the.VF failsafe-double-release"
+)
+
+# EAL refuses plugins below a world-writable directory (such as /tmp): a
+# tree there keeps its release builds in ~/.cache instead
+ww=$top
+while [ -n "$ww" ] && [ "$ww" != / ] && [ -z "$(find "$ww" -maxdepth 0 -perm -0002 2>/dev/null)" ]; do
+    ww=${ww%/*}
+done
+if [ -z "${MATRIX_CACHE:-}" ] && [ -n "$ww" ] && [ "$ww" != / ]; then
+    cache=${XDG_CACHE_HOME:-$HOME/.cache}/vn-pmd-rel-$(printf '%s' "$top" | md5sum | cut -c1-8)
+    echo "matrix: $ww is world-writable and EAL refuses plugins below it: builds in $cache"
+fi
+
+log() { printf 'matrix: %s\n' "$*"; }
+rlog() { printf 'matrix: [%s] %s\n' "$rel" "$*"; }
+is_root() { [ "$(id -u)" = 0 ]; }
+rel=-
+mkdir -p "$cache" && chmod 0755 "$cache" || exit 1
+
+# sha256 of the contents and names of the build inputs under the given
+# paths (scripts and documents excluded: they do not change a build)
+tree_hash() {
+    (cd "$top" && find "$@" -type f ! -name '*.sh' ! -name '*.md' ! -name '*.py' \
+        ! -name '*.gp' ! -name '*.png' -print0 2>/dev/null | sort -z |
+        xargs -0 sha256sum) | sha256sum | cut -c1-16
+}
+drv_hash=$(tree_hash drivers/net/vdev_netvsc)
+plugin_hash=$(tree_hash drivers app/test meson.build meson_options.txt devtools/version.map.in)
+
+# "23.11.0" -> 2311
+ver_num() { local a=${1%%.*} b=${1#*.}; b=${b%%.*}; echo $((10#$a * 100 + 10#$b)); }
+
+# ---------------------------------------------------------------------------
+# 1. the DPDK source tree of a row, in $dir/src, with our driver in it
+
+# release_dir INPUT: sets dir (the row's cache directory) and src, unpacking
+# a tarball or copying a tree the first time
+release_dir() {
+    local in=$1 id v tmp d
+    if [ -f "$in" ]; then
+        id=$(sha256sum "$in" | cut -c1-10)
+    elif [ -f "$in/VERSION" ]; then
+        in=$(cd "$in" && pwd)
+        id=$({ echo "$in"; cat "$in/VERSION" "$in/.debian-version" 2>/dev/null; } |
+            sha256sum | cut -c1-10)
+    else
+        log "$in: neither a DPDK source tree nor a tarball"
+        return 1
+    fi
+    for d in "$cache"/*-"$id"; do
+        [ -f "$d/src/VERSION" ] && { dir=$d; src=$d/src; return 0; }
+    done
+    tmp=$cache/.new-$id
+    rm -rf "$tmp"
+    mkdir -p "$tmp/src"
+    if [ -f "$in" ]; then
+        log "unpacking $in"
+        tar -xf "$in" -C "$tmp/src" --strip-components=1 ||
+            { rm -rf "$tmp"; log "cannot unpack $in"; return 1; }
+    else
+        log "copying $in"
+        cp -a "$in/." "$tmp/src/" || { rm -rf "$tmp"; return 1; }
+    fi
+    [ -f "$tmp/src/VERSION" ] && [ -f "$tmp/src/drivers/bus/vdev/rte_bus_vdev.h" ] ||
+        { rm -rf "$tmp"; log "$in: not a DPDK source tree"; return 1; }
+    v=$(cat "$tmp/src/VERSION")
+    dir=$cache/$v-$id
+    rm -rf "$dir"
+    mv "$tmp" "$dir"
+    src=$dir/src
+}
+
+# Put our driver over the tree's drivers/net/vdev_netvsc. Files are copied
+# only when their content differs (ninja then rebuilds what changed), and
+# meson.build is touched when the file set changes.
+drop_in_driver() {
+    local ours=$top/drivers/net/vdev_netvsc drv=$src/drivers/net/vdev_netvsc f n regen=0
+    [ -f "$drv/.vn-ours" ] || { rm -rf "$drv"; mkdir -p "$drv"; touch "$drv/.vn-ours"; }
+    for f in "$drv"/*; do
+        [ -e "$f" ] || continue
+        [ -e "$ours/${f##*/}" ] || { rm -rf "$f"; regen=1; }
+    done
+    for f in "$ours"/*; do
+        n=${f##*/}
+        [ -e "$drv/$n" ] || regen=1
+        if [ -d "$f" ]; then
+            rm -rf "${drv:?}/$n"; cp -r "$f" "$drv/$n"; regen=1
+        elif ! cmp -s "$f" "$drv/$n"; then
+            cp "$f" "$drv/$n"
+            [ "$n" != meson.build ] || regen=1
+        fi
+    done
+    [ $regen = 0 ] || touch "$drv/meson.build"
+}
+
+# ---------------------------------------------------------------------------
+# 2. the in-tree build, installed into $dir/prefix
+
+# the minimal DPDK of a tree: options that tree's meson_options.txt accepts
+intree_options() {
+    local o=$src/meson_options.txt
+    opts=(--prefix="$dir/prefix" --libdir=lib
+        -Ddefault_library=shared -Dbuildtype=release -Dplatform=generic
+        -Denable_drivers=bus/pci,bus/vdev,mempool/ring,net/null,net/tap,net/failsafe,net/vdev_netvsc
+        -Denable_apps=test-pmd -Denable_docs=false -Dtests=false -Dexamples=
+        -Dcheck_includes=false -Denable_driver_sdk=true)
+    if grep -q "option('enable_libs'" "$o"; then
+        # 23.11 and later: the mandatory libraries and net/tap's gso
+        opts+=(-Denable_libs=gso)
+    else
+        # 22.11: every library it lets go of, except gso (net/tap)
+        opts+=(-Ddisable_libs=bitratestats,cfgfile,flow_classify,gpudev,gro,jobstats,kni,latencystats,metrics,node,pdump,pipeline,port,power,table,vhost)
+    fi
+    grep -q "option('enable_kmods'" "$o" && opts+=(-Denable_kmods=false)
+}
+
+# warnings printed for our driver's build steps in ninja output $1
+driver_warnings() {
+    awk '/^\[[0-9]+\/[0-9]+\] / { ours = /vdev_netvsc/ }
+        ours && /warning:/ { n++ } END { print n + 0 }' "$1"
+}
+all_warnings() { grep -c 'warning:' "$1"; }
+
+# sets intree_ok (1/0), intree_warn, intree_s (0 when cached)
+build_in_tree() {
+    local bld=$dir/build key t0=$SECONDS first=0
+    intree_ok=0 intree_warn=- intree_s=0
+    intree_options
+    key=$(printf '%s\n' "$drv_hash" "${opts[@]}" | sha256sum | cut -c1-16)
+    if [ "$(cat "$dir/intree.key" 2>/dev/null)" = "$key" ] &&
+       [ -x "$dir/prefix/bin/dpdk-testpmd" ]; then
+        intree_warn=$(cat "$dir/intree.warn")
+        intree_ok=1
+        rlog "in-tree build cached ($intree_warn warnings in our driver)"
+        return 0
+    fi
+    rm -f "$dir/intree.key"
+    drop_in_driver
+    # every file of ours compiles again, so that its warnings are counted
+    touch "$src"/drivers/net/vdev_netvsc/*.[ch]
+    if [ ! -f "$bld/build.ninja" ] || [ "$(cat "$bld/.vn-options" 2>/dev/null)" != "${opts[*]}" ]; then
+        rm -rf "$bld"
+        first=1
+        rlog "meson setup (in-tree)"
+        meson setup "${opts[@]}" "$bld" "$src" > "$dir/setup.log" 2>&1 ||
+            { tail -30 "$dir/setup.log"; rlog "FAIL: meson setup (log: $dir/setup.log)"; return 1; }
+        echo "${opts[*]}" > "$bld/.vn-options"
+    fi
+    grep -q '^#define RTE_NET_VDEV_NETVSC 1' "$bld/rte_build_config.h" ||
+        { grep -n -A3 'vdev_netvsc' "$dir/setup.log" | tail -20
+          rlog "FAIL: DPDK's meson did not enable net/vdev_netvsc"; return 1; }
+    rlog "ninja -j$jobs (in-tree$([ $first = 1 ] && echo ", a few minutes"))"
+    if ! ninja -C "$bld" -j"$jobs" > "$dir/build.log" 2>&1; then
+        grep -E -B2 -A8 'error|FAILED' "$dir/build.log" | head -60
+        rlog "FAIL: in-tree build (log: $dir/build.log)"
+        return 1
+    fi
+    intree_warn=$(driver_warnings "$dir/build.log")
+    [ $first = 0 ] || all_warnings "$dir/build.log" > "$dir/dpdk.warn"
+    grep -A6 'vdev_netvsc.*warning:' "$dir/build.log" | head -40
+    rm -rf "$dir/prefix"
+    meson install -C "$bld" --no-rebuild --quiet > "$dir/install.log" 2>&1 ||
+        { tail -20 "$dir/install.log"; rlog "FAIL: meson install"; return 1; }
+    echo "$intree_warn" > "$dir/intree.warn"
+    echo "$key" > "$dir/intree.key"
+    intree_ok=1
+    intree_s=$((SECONDS - t0))
+    rlog "in-tree built and installed in $intree_s s: $intree_warn warnings in our driver" \
+        "($(cat "$dir/dpdk.warn" 2>/dev/null || echo ?) in DPDK's first full build)"
+}
+
+# ---------------------------------------------------------------------------
+# 3. testpmd smoke test: CMD... is the testpmd to run; sets smoke
+
+smoke_test() {
+    local out=$dir/smoke.log ns=vn-mx-$$ veth=vnmx0 mac rc info
+    smoke=FAIL
+    is_root || { smoke=SKIP; rlog "testpmd: SKIP (not root)"; return 0; }
+    command -v ip >/dev/null || { smoke=SKIP; rlog "testpmd: SKIP (no ip)"; return 0; }
+    if ! { ip netns add "$ns" &&
+           ip -n "$ns" link add "$veth" type veth peer name vnmx1 &&
+           ip -n "$ns" link set lo up && ip -n "$ns" link set vnmx1 up &&
+           ip -n "$ns" link set "$veth" up; } 2>/dev/null; then
+        ip netns del "$ns" 2>/dev/null
+        smoke=SKIP
+        rlog "testpmd: SKIP (no network namespace with a veth pair here)"
+        return 0
+    fi
+    mac=$(ip -n "$ns" -o link show dev "$veth" | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
+    printf 'show port info all\nquit\n' |
+        timeout -k 5 "${SMOKE_TIMEOUT:-120}" ip netns exec "$ns" "$@" \
+            --no-huge -m 512 --no-shconf --no-pci \
+            --vdev="net_vdev_netvsc,iface=$veth,force=1" \
+            -- -i --total-num-mbufs=2048 > "$out" 2>&1
+    rc=$?
+    ip netns del "$ns" 2>/dev/null
+    info=$(awk '/Infos for port/ { p = 1 } p' "$out")
+    if [ $rc = 0 ] && grep -q 'Device name: net_failsafe_vsc0' <<<"$info" &&
+       grep -qi "MAC address: $mac" <<<"$info"; then
+        smoke=PASS
+        rlog "testpmd: port net_failsafe_vsc0 with $veth's MAC $mac"
+    else
+        sed 's/^/  | /' "$out" | tail -30
+        rlog "FAIL: testpmd (exit $rc) shows no net_failsafe_vsc0 with MAC $mac (log: $out)"
+    fi
+}
+
+# ---------------------------------------------------------------------------
+# 4. the standalone build and the tests
+
+# build_plugin [meson setup args...]: in $dir/plugin, with the caller's
+# PKG_CONFIG_PATH; writes plugin_ok, plugin_warn, plugin_s to $dir/plugin.result
+build_plugin() {
+    local bld=$dir/plugin key t0=$SECONDS ok=0 warn=- s=0
+    key=$(printf '%s\n' "$plugin_hash" "$(cat "$dir/intree.key" 2>/dev/null)" \
+        "${PKG_CONFIG_PATH:-}" "$@" | sha256sum | cut -c1-16)
+    if [ "$(cat "$dir/plugin.key" 2>/dev/null)" = "$key" ] && [ -f "$bld/build.ninja" ] &&
+       ninja -C "$bld" > "$dir/plugin-rebuild.log" 2>&1; then
+        warn=$(cat "$dir/plugin.warn")
+        ok=1
+        rlog "plugin build cached ($warn warnings)"
+    else
+        rm -rf "$bld" "$dir/plugin.key"
+        rlog "meson setup (plugin) $*"
+        if ! meson setup "$@" "$bld" "$top" > "$dir/plugin-setup.log" 2>&1; then
+            tail -30 "$dir/plugin-setup.log"
+            rlog "FAIL: meson setup of the plugin (log: $dir/plugin-setup.log)"
+        else
+            rlog "ninja -j$jobs (plugin, tests)"
+            if ! ninja -C "$bld" -j"$jobs" > "$dir/plugin-build.log" 2>&1; then
+                grep -E -B2 -A8 'error|FAILED' "$dir/plugin-build.log" | head -60
+                rlog "FAIL: plugin build (log: $dir/plugin-build.log)"
+            else
+                warn=$(all_warnings "$dir/plugin-build.log")
+                grep -B2 -A6 'warning:' "$dir/plugin-build.log" | head -40
+                echo "$warn" > "$dir/plugin.warn"
+                echo "$key" > "$dir/plugin.key"
+                ok=1
+                s=$((SECONDS - t0))
+                rlog "plugin built in $s s: $warn warnings"
+            fi
+        fi
+    fi
+    printf 'plugin_ok=%s plugin_warn=%s plugin_s=%s\n' $ok "$warn" $s > "$dir/plugin.result"
+}
+
+# run_tests: meson test in $dir/plugin with the caller's environment;
+# writes "<test> PASS|FAIL|SKIP" lines to $dir/tests.result and each
+# test's output to $dir/out/<test>.txt
+run_tests() {
+    local bld=$dir/plugin names=(plugin fake_vf) s json=$dir/plugin/meson-logs/matrix.json
+    for s in $scenarios; do names+=("sim-$s"); done
+    rm -rf "$json" "$dir/tests.result" "$dir/out"
+    mkdir -p "$dir/out"
+    rlog "meson test ${names[*]}"
+    meson test -C "$bld" --no-rebuild --print-errorlogs --logbase matrix \
+        "${names[@]}" < /dev/null > "$dir/tests.log" 2>&1
+    awk '/^Summary of Failures|^Ok:/ { exit } /^ *[0-9]+\/[0-9]+ / { print "  " $0 }' "$dir/tests.log"
+    [ -f "$json" ] || { rlog "FAIL: meson test wrote no $json (log: $dir/tests.log)"; return 1; }
+    python3 - "$json" "$dir/out" > "$dir/tests.result" <<'PY'
+import json, os, sys
+for line in open(sys.argv[1]):
+    line = line.strip()
+    if not line:
+        continue
+    t = json.loads(line)
+    name = t.get("name", "").split(" / ")[-1]
+    r = {"OK": "PASS", "EXPECTEDFAIL": "PASS", "SKIP": "SKIP"}.get(t.get("result"), "FAIL")
+    with open(os.path.join(sys.argv[2], name + ".txt"), "w") as f:
+        f.write("result: %s, returncode %s, %.1f s\n" % (t.get("result"),
+                t.get("returncode"), t.get("duration", 0)))
+        f.write(t.get("stdout") or "")
+        f.write(t.get("stderr") or "")
+    print(name, r)
+PY
+    return 0
+}
+
+# known_defect TEST: when a known defect concerns TEST on this row's
+# release (ver), sets kd to XFAIL (it failed, and its output shows that
+# defect) or XPASS (it passed), and defect to the defect's name
+known_defect() {
+    local t=$1 e name first pat d
+    kd= defect=
+    for e in "${known_defects[@]}"; do
+        read -r name first pat d <<< "$e"
+        [ "$name" = "$t" ] && [ "$(ver_num "$ver")" -ge "$(ver_num "$first")" ] || continue
+        case ${res[$t]:-} in
+        PASS) kd=XPASS defect=$d ;;
+        FAIL) tr '\n' ' ' < "$dir/out/$t.txt" | grep -Eq -- "$pat" && kd=XFAIL defect=$d ;;
+        esac
+        return
+    done
+}
+
+# ---------------------------------------------------------------------------
+# the rows
+
+declare -A res
+rows=() notes=()
+row() { rows+=("$(printf "$fmt" "$@")"); }
+fmt='%-9s %-7s %-7s %-7s'
+hdr=(release source in-tree testpmd)
+if [ $in_tree_only = 0 ]; then
+    fmt+=' %-6s %-6s %-7s'
+    hdr+=(plugin check fake_vf)
+    for s in $scenarios; do fmt+=" %-$((${#s} > 5 ? ${#s} : 5))s"; hdr+=("$s"); done
+fi
+fmt+=' %-5s %-6s %s'
+hdr+=(row build time)
+passed=0 failed=0 skipped=0
+
+# one_row KIND INPUT: KIND debian (plugin against the installed libdpdk) or
+# prefix (plugin against the row's own install)
+one_row() {
+    local kind=$1 in=$2 t0=$SECONDS cells=() status=PASS all t c pfx_lib pfx_testpmd
+    res=()
+    smoke=- plugin_ok=0 plugin_warn=- plugin_s=0 intree_warn=- intree_s=0
+    rel=${in##*/}
+    if ! release_dir "$in"; then
+        cells=("$rel" "$kind" FAIL -)
+        [ $in_tree_only = 1 ] || for t in plugin check fake_vf $scenarios; do cells+=(-); done
+        row "${cells[@]}" FAIL 0s 0s
+        failed=$((failed + 1))
+        return
+    fi
+    ver=$(cat "$src/VERSION")
+    rel=$ver
+    log "=== DPDK $ver ($in)"
+    build_in_tree
+    pfx_lib=$dir/prefix/lib
+    pfx_testpmd=$dir/prefix/bin/dpdk-testpmd
+    if [ "$intree_ok" = 1 ]; then
+        smoke_test env LD_LIBRARY_PATH="$pfx_lib" "$pfx_testpmd"
+    fi
+    if [ $in_tree_only = 0 ]; then
+        rm -f "$dir/plugin.result" "$dir/tests.result"
+        if [ $kind = debian ]; then
+            # Debian's libdpdk, its plugin directory and dpdk-testpmd, and
+            # the build's default -Ddpdk_source (.cache/dpdk-src)
+            (unset PKG_CONFIG_PATH LD_LIBRARY_PATH TESTPMD
+             build_plugin
+             grep -q plugin_ok=1 "$dir/plugin.result" && run_tests)
+        elif [ "$intree_ok" = 1 ]; then
+            (export PKG_CONFIG_PATH=$dir/prefix/lib/pkgconfig
+             build_plugin -Ddpdk_source="$src"
+             export LD_LIBRARY_PATH=$pfx_lib TESTPMD=$pfx_testpmd
+             grep -q plugin_ok=1 "$dir/plugin.result" && run_tests)
+        fi
+        [ -f "$dir/plugin.result" ] && eval "$(cat "$dir/plugin.result")"
+        if [ -f "$dir/tests.result" ]; then
+            while read -r t c; do res[$t]=$c; done < "$dir/tests.result"
+        fi
+        for t in fake_vf $(printf 'sim-%s ' $scenarios); do
+            known_defect "$t"
+            [ -n "$kd" ] || continue
+            res[$t]=$kd
+            notes+=("$ver $t: $kd, known DPDK defect $defect")
+        done
+    fi
+
+    # the cells, and the row's status
+    cells=("$ver" "$kind")
+    if [ "$intree_ok" = 1 ]; then cells+=("$intree_warn"); else cells+=(FAIL); fi
+    [ "$intree_ok" = 1 ] && [ "$intree_warn" = 0 ] || status=FAIL
+    cells+=("$smoke")
+    all=$smoke
+    if [ $in_tree_only = 0 ]; then
+        if [ "$plugin_ok" = 1 ]; then cells+=("$plugin_warn"); else cells+=(FAIL); fi
+        [ "$plugin_ok" = 1 ] && [ "$plugin_warn" = 0 ] || status=FAIL
+        for t in plugin fake_vf $(printf 'sim-%s ' $scenarios); do
+            cells+=("${res[$t]:--}")
+            all+=" ${res[$t]:-FAIL}"
+        done
+    fi
+    case " $all " in
+    *" FAIL "*|*" XPASS "*) status=FAIL ;;
+    *" SKIP "*) [ $status = FAIL ] || status=SKIP ;;
+    esac
+    cells+=("$status" "$((intree_s + plugin_s))s" "$((SECONDS - t0))s")
+    row "${cells[@]}"
+    log "[$ver] row $status in $((SECONDS - t0)) s (in-tree build ${intree_s} s," \
+        "plugin build ${plugin_s} s; 0 s = cached)"
+    case $status in
+    PASS) passed=$((passed + 1)) ;;
+    SKIP) skipped=$((skipped + 1)) ;;
+    *) failed=$((failed + 1)) ;;
+    esac
+}
+
+command -v meson >/dev/null && command -v ninja >/dev/null ||
+    { echo "release-matrix: SKIP: meson and ninja are needed (devtools/setup.sh)"; exit 77; }
+if [ $debian = 1 ]; then
+    if [ ! -f "$top/.cache/dpdk-src/.debian-version" ] && is_root; then
+        bash "$top/devtools/setup.sh" < /dev/null || log "devtools/setup.sh failed"
+    fi
+    if [ -f "$top/.cache/dpdk-src/.debian-version" ]; then
+        one_row debian "$top/.cache/dpdk-src"
+    else
+        log "no .cache/dpdk-src (devtools/setup.sh fetches it): no Debian 22.11 row"
+        skipped=$((skipped + 1))
+    fi
+fi
+for in in "${inputs[@]}"; do
+    case $in in /*) ;; *) in=$PWD/$in ;; esac
+    one_row prefix "$in"
+done
+
+{
+    echo
+    # shellcheck disable=SC2059
+    printf "$fmt\n" "${hdr[@]}"
+    printf '%s\n' "${rows[@]}"
+    echo
+    echo "in-tree: warnings compiling our driver inside DPDK; testpmd: that build's"
+    echo "testpmd shows net_failsafe_vsc0; plugin: warnings of the standalone build"
+    echo "(driver and tests); check, fake_vf and the scenarios: meson tests run on"
+    echo "the release. XFAIL: failed as a known DPDK defect makes it (see"
+    echo "devtools/release-matrix.sh, known_defects). build: seconds spent building"
+    echo "(0: all cached); time: the whole row."
+    [ ${#notes[@]} = 0 ] || printf '  %s\n' "${notes[@]}"
+} | tee "$cache/matrix.txt"
+echo "matrix: $passed passed, $failed failed, $skipped skipped"
+[ $failed = 0 ] || exit 1
+[ $passed != 0 ] || exit 77
+exit 0
