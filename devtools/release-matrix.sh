@@ -142,8 +142,13 @@ release_dir() {
         id=$(sha256sum "$in" | cut -c1-10)
     elif [ -f "$in/VERSION" ]; then
         in=$(cd "$in" && pwd)
-        id=$({ echo "$in"; cat "$in/VERSION" "$in/.debian-version" 2>/dev/null; } |
-            sha256sum | cut -c1-10)
+        # Debian's source package is named by its version: the same
+        # wherever a clone keeps it (a cache shared between clones)
+        if [ -f "$in/.debian-version" ]; then
+            id=$(cat "$in/VERSION" "$in/.debian-version" | sha256sum | cut -c1-10)
+        else
+            id=$({ echo "$in"; cat "$in/VERSION"; } | sha256sum | cut -c1-10)
+        fi
     else
         log "$in: neither a DPDK source tree nor a tarball"
         return 1
@@ -313,7 +318,8 @@ smoke_test() {
 # PKG_CONFIG_PATH; writes plugin_ok, plugin_warn, plugin_s to $dir/plugin.result
 build_plugin() {
     local bld=$dir/plugin key t0=$SECONDS ok=0 warn=- s=0
-    key=$(printf '%s\n' "$plugin_hash" "$(cat "$dir/intree.key" 2>/dev/null)" \
+    # $top: a build directory belongs to one source tree (one clone)
+    key=$(printf '%s\n' "$top" "$plugin_hash" "$(cat "$dir/intree.key" 2>/dev/null)" \
         "${PKG_CONFIG_PATH:-}" "$@" | sha256sum | cut -c1-16)
     if [ "$(cat "$dir/plugin.key" 2>/dev/null)" = "$key" ] && [ -f "$bld/build.ninja" ] &&
        ninja -C "$bld" > "$dir/plugin-rebuild.log" 2>&1; then
