@@ -478,20 +478,36 @@ vdev_netvsc_nl_monitor_fd(const struct vdev_netvsc_nl_monitor *mon)
 }
 
 /**
- * Drop the datagram at the head of the socket: libnl reads an empty one
- * with MSG_PEEK only, and reports nothing, so it would stay there and
- * keep the socket readable for ever.
+ * Size of the datagram at the head of the monitor's socket, read without
+ * taking it. libnl cannot tell an empty datagram, or one that holds no
+ * whole message, from an empty socket: both read as 0 messages. Asking
+ * first keeps each read to one known datagram.
  *
  * @return
- *   true when a datagram was dropped.
+ *   Its size in bytes (0 for an empty one), or a negative errno: -EAGAIN
+ *   when the socket holds nothing, -ENOBUFS once after an overrun.
  */
-static bool
+static ssize_t
+vsc_monitor_peek(struct vdev_netvsc_nl_monitor *mon)
+{
+	char byte;
+	ssize_t n;
+
+	n = recv(nl_socket_get_fd(mon->sk), &byte, sizeof(byte),
+		 MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+	return n < 0 ? -errno : n;
+}
+
+/** Drop the datagram at the head of the socket (an empty one). */
+static void
 vsc_monitor_discard(struct vdev_netvsc_nl_monitor *mon)
 {
 	char byte;
 
-	return recv(nl_socket_get_fd(mon->sk), &byte, sizeof(byte),
-		    MSG_DONTWAIT) >= 0;
+	if (recv(nl_socket_get_fd(mon->sk), &byte, sizeof(byte),
+		 MSG_DONTWAIT) < 0)
+		DRV_LOG(DEBUG, "link monitor: dropping an empty datagram: %s",
+			strerror(errno));
 }
 
 /**
@@ -513,29 +529,47 @@ vdev_netvsc_nl_monitor_read(struct vdev_netvsc_nl_monitor *mon,
 {
 	struct nl_cb *handlers = nl_socket_get_cb(mon->sk); /* takes a ref */
 	bool lost = false;
-	int ret;
+	ssize_t size;
+	int ret = 0;
 
 	mon->cb = cb;
 	mon->arg = arg;
 	/*
-	 * One datagram per call, until the socket is empty (EAGAIN). An
-	 * overrun (ENOBUFS, seen as NLE_NOMEM) is reported once, and the
+	 * One datagram per turn, until the socket is empty (EAGAIN). An
+	 * overrun (ENOBUFS; NLE_NOMEM from libnl) is reported once, and the
 	 * kernel reports no further drop until the queue has been emptied:
 	 * so drain it all, then let the caller resync.
 	 */
 	for (;;) {
-		ret = nl_recvmsgs_report(mon->sk, handlers);
-		if (ret == -NLE_NOMEM)
+		size = vsc_monitor_peek(mon);
+		if (size == -ENOBUFS) {
 			lost = true;
-		else if (ret == 0 && vsc_monitor_discard(mon))
 			continue;
-		else if (ret <= 0)
+		}
+		if (size == -EINTR)
+			continue;
+		if (size < 0) {
+			ret = size == -EAGAIN ? 0 : (int)size;
 			break;
+		}
+		if (size == 0) {
+			vsc_monitor_discard(mon);
+			continue;
+		}
+		/* it takes the datagram, whatever it finds in it */
+		ret = nl_recvmsgs_report(mon->sk, handlers);
+		if (ret == -NLE_NOMEM) {
+			lost = true;
+		} else if (ret < 0 && ret != -NLE_AGAIN) {
+			ret = vsc_nl_errno(ret);
+			break;
+		}
+		ret = 0;
 	}
 	nl_cb_put(handlers);
 	mon->cb = NULL;
-	if (ret != -NLE_AGAIN && ret < 0)
-		return vsc_nl_errno(ret);
+	if (ret < 0)
+		return ret;
 	return lost ? -ENOBUFS : 0;
 }
 

@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright 2026 The vdev_netvsc authors
+ */
+
+/*
+ * The link monitor on a real netlink socket, in a network namespace of
+ * its own: what reaches it besides the kernel's events. A process with
+ * CAP_NET_ADMIN may send any datagram to the monitor's address: empty
+ * ones, ones that hold no whole message, forged link messages. None of
+ * them may hide a kernel event that follows, nor pass for one, and each
+ * read must leave the socket drained. Needs root (77 otherwise).
+ */
+
+#include <errno.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <rte_common.h>
+
+#include "vdev_netvsc_private.h"
+#include "unit.h"
+
+int vdev_netvsc_logtype __rte_weak;
+
+/** What the monitor reported in one read. */
+struct seen {
+	unsigned int events;
+	unsigned int lo; /**< events of lo, the kernel's */
+	unsigned int forged; /**< events of the forged ifindex */
+};
+
+#define FORGED_IFINDEX 4242
+
+static void
+record(const struct vdev_netvsc_link *link, bool removed __rte_unused,
+       void *arg)
+{
+	struct seen *seen = arg;
+
+	seen->events++;
+	if (strcmp(link->name, "lo") == 0)
+		seen->lo++;
+	if (link->ifindex == FORGED_IFINDEX)
+		seen->forged++;
+}
+
+/**
+ * Send @p len bytes to the netlink port @p pid from socket @p fd. Recent
+ * kernels refuse an empty one (ENODATA): false then, nothing sent.
+ */
+static bool
+send_to(int fd, uint32_t pid, const void *buf, size_t len)
+{
+	struct sockaddr_nl dst = { .nl_family = AF_NETLINK, .nl_pid = pid };
+	ssize_t n;
+
+	n = sendto(fd, buf, len, 0, (struct sockaddr *)&dst, sizeof(dst));
+	if (n < 0 && len == 0 && errno == ENODATA)
+		return false;
+	CHECK(n == (ssize_t)len, "sendto: %s", strerror(errno));
+	return true;
+}
+
+/** A well-formed RTM_NEWLINK for a link that does not exist. */
+static void
+send_forged_link(int fd, uint32_t pid)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct ifinfomsg ifi;
+		struct rtattr rta;
+		char name[8];
+	} msg;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.nh.nlmsg_len = sizeof(msg);
+	msg.nh.nlmsg_type = RTM_NEWLINK;
+	msg.ifi.ifi_family = AF_UNSPEC;
+	msg.ifi.ifi_index = FORGED_IFINDEX;
+	msg.rta.rta_type = IFLA_IFNAME;
+	msg.rta.rta_len = RTA_LENGTH(sizeof(msg.name));
+	strcpy(msg.name, "forged0");
+	send_to(fd, pid, &msg, sizeof(msg));
+}
+
+/** Bring lo up or down: one RTM_NEWLINK from the kernel. */
+static void
+lo_set(int up)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, "lo");
+	CHECK(fd >= 0 && ioctl(fd, SIOCGIFFLAGS, &ifr) == 0, "lo flags");
+	if (up)
+		ifr.ifr_flags |= IFF_UP;
+	else
+		ifr.ifr_flags &= ~IFF_UP;
+	CHECK(ioctl(fd, SIOCSIFFLAGS, &ifr) == 0, "lo up/down: %s",
+	      strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
+/** Read the monitor until it says drained; the result of the last read. */
+static int
+read_all(struct vdev_netvsc_nl_monitor *mon, struct seen *seen)
+{
+	memset(seen, 0, sizeof(*seen));
+	return vdev_netvsc_nl_monitor_read(mon, record, seen);
+}
+
+/** Nothing left on the socket: a poll would not wake the thread again. */
+static bool
+drained(struct vdev_netvsc_nl_monitor *mon)
+{
+	char byte;
+
+	return recv(vdev_netvsc_nl_monitor_fd(mon), &byte, 1,
+		    MSG_PEEK | MSG_DONTWAIT) < 0 && errno == EAGAIN;
+}
+
+int
+main(void)
+{
+	static const char garbage[4] = { 1, 2, 3, 4 };
+	struct vdev_netvsc_nl_monitor *mon;
+	struct sockaddr_nl self;
+	socklen_t len = sizeof(self);
+	struct seen seen;
+	int sender, ret, up = 0;
+
+	if (getuid() != 0 || unshare(CLONE_NEWNET) != 0) {
+		printf("SKIP: unit-monitor: needs root and network namespaces\n");
+		return UNIT_SKIP;
+	}
+	mon = vdev_netvsc_nl_monitor_open();
+	sender = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (mon == NULL || sender < 0 ||
+	    getsockname(vdev_netvsc_nl_monitor_fd(mon),
+			(struct sockaddr *)&self, &len) != 0) {
+		printf("FAIL: unit-monitor: cannot open the sockets\n");
+		return 1;
+	}
+
+	/* each odd datagram, then a kernel event: the event is seen */
+	static const struct {
+		const char *name;
+		const void *buf;
+		size_t len;
+	} odd[] = {
+		{ "an empty datagram", garbage, 0 },
+		{ "a datagram with no whole message", garbage, sizeof(garbage) },
+	};
+	for (unsigned int i = 0; i != RTE_DIM(odd); ++i) {
+		unit_begin(odd[i].name);
+		if (!send_to(sender, self.nl_pid, odd[i].buf, odd[i].len)) {
+			printf("# %s: this kernel sends none\n", odd[i].name);
+			continue;
+		}
+		up = !up;
+		lo_set(up);
+		ret = read_all(mon, &seen);
+		CHECK(ret == 0, "read: %d", ret);
+		CHECK(seen.lo == 1, "the kernel's event after it: %u, expected 1",
+		      seen.lo);
+		CHECK(drained(mon), "socket drained");
+	}
+
+	unit_begin("a forged link message");
+	send_forged_link(sender, self.nl_pid);
+	up = !up;
+	lo_set(up);
+	ret = read_all(mon, &seen);
+	CHECK(ret == 0, "read: %d", ret);
+	CHECK(seen.forged == 0, "the forged link was taken for an event");
+	CHECK(seen.lo == 1, "the kernel's event: %u, expected 1", seen.lo);
+	CHECK(drained(mon), "socket drained");
+
+	unit_begin("several at once");
+	(void)send_to(sender, self.nl_pid, garbage, 0);
+	send_to(sender, self.nl_pid, garbage, sizeof(garbage));
+	send_forged_link(sender, self.nl_pid);
+	up = !up;
+	lo_set(up);
+	(void)send_to(sender, self.nl_pid, garbage, 0);
+	up = !up;
+	lo_set(up);
+	ret = read_all(mon, &seen);
+	CHECK(ret == 0, "read: %d", ret);
+	CHECK(seen.lo == 2 && seen.forged == 0,
+	      "lo %u (2 expected), forged %u", seen.lo, seen.forged);
+	CHECK(drained(mon), "socket drained");
+
+	unit_begin("nothing pending");
+	ret = read_all(mon, &seen);
+	CHECK(ret == 0 && seen.events == 0, "read %d, %u events", ret,
+	      seen.events);
+
+	close(sender);
+	vdev_netvsc_nl_monitor_close(mon);
+	return unit_summary("unit-monitor");
+}
