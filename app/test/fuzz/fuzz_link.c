@@ -21,8 +21,9 @@
  * Input: one byte of set-up (bits 0-2: the devargs, bit 3: the world
  * without a VMBus tree), then records of one type byte, a little-endian
  * 16-bit length and that many bytes (cut at the end of the input):
- *   type % 4 == 0  a datagram for the monitor (empty ones are left out:
- *                  the kernel sends none)
+ *   type % 4 == 0  a datagram for the monitor, from the kernel, or with
+ *                  bit 2 of the type from a process (any local process
+ *                  may send to the monitor's address), empty ones too
  *   type % 4 == 1  an error from the monitor's recvmsg(): ENOBUFS,
  *                  EINTR, EAGAIN, EIO or ENOMEM, by the first byte
  *   type % 4 == 2  the answer to the next query instead of the fake
@@ -97,6 +98,7 @@ struct dgram {
 	uint8_t *data; /**< NULL for an error */
 	size_t len; /**< bytes of data */
 	int err; /**< errno when data is NULL */
+	uint32_t sender; /**< nl_pid of the sender: 0 for the kernel */
 };
 
 #define QUEUE_MAX 1024
@@ -129,7 +131,8 @@ static ssize_t (*real_recvmsg)(int, struct msghdr *, int);
 static ssize_t (*real_sendmsg)(int, const struct msghdr *, int);
 
 static void
-queue_push(struct queue *q, const void *data, size_t len, int err)
+queue_push_from(struct queue *q, const void *data, size_t len, int err,
+		uint32_t sender)
 {
 	struct dgram *d;
 
@@ -138,12 +141,19 @@ queue_push(struct queue *q, const void *data, size_t len, int err)
 	d = &q->d[q->tail++];
 	d->len = len;
 	d->err = err;
+	d->sender = sender;
 	d->data = NULL;
 	if (data != NULL) {
-		d->data = malloc(len);
+		d->data = malloc(len + 1); /* not NULL when empty */
 		FUZZ_CHECK(d->data != NULL);
 		memcpy(d->data, data, len);
 	}
+}
+
+static void
+queue_push(struct queue *q, const void *data, size_t len, int err)
+{
+	queue_push_from(q, data, len, err, 0);
 }
 
 static bool
@@ -198,7 +208,7 @@ queue_recvmsg(struct queue *q, struct msghdr *msg, int flags)
 	if (src != NULL && msg->msg_namelen >= sizeof(*src)) {
 		memset(src, 0, sizeof(*src));
 		src->nl_family = AF_NETLINK;
-		src->nl_pid = 0; /* the kernel */
+		src->nl_pid = d->sender;
 		msg->msg_namelen = sizeof(*src);
 	}
 	if (!(flags & MSG_PEEK)) {
@@ -206,6 +216,16 @@ queue_recvmsg(struct queue *q, struct msghdr *msg, int flags)
 		q->taken++;
 	}
 	return (flags & MSG_TRUNC) ? (ssize_t)d->len : (ssize_t)n;
+}
+
+/* the driver peeks at the monitor's socket with recv() */
+ssize_t
+recv(int fd, void *buf, size_t len, int flags)
+{
+	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	return recvmsg(fd, &msg, flags & ~MSG_DONTWAIT);
 }
 
 ssize_t
@@ -863,8 +883,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		off += len;
 		switch (type % 4) {
 		case 0:
-			if (len != 0)
-				queue_push(&mon_q, p, len, 0);
+			queue_push_from(&mon_q, p, len, 0,
+					(type & 4) ? 4242 : 0);
 			break;
 		case 1:
 			queue_push(&mon_q, NULL, 0, record_errno(p, len));
