@@ -19,6 +19,7 @@
 #   BENCH_STRICT=1   exit 1 when a target of ours is missed
 #   BENCH_P1_REPS, BENCH_P2_REPS, BENCH_P2_WINDOW, BENCH_P3_SAMPLES,
 #   BENCH_P4_FAST, BENCH_P4_SLOW, BENCH_SIZES   sample counts and sizes
+#   BENCH_P2_SIZE    the size (of BENCH_SIZES) that P2, P3, P4 use (1000)
 #   BENCH_PHASES     which of p1 p2 p3 p4 to measure (default all)
 #   BENCH_START_TIMEOUT  seconds an EAL program has to get ready (30; the
 #                    kernel tier's QEMU needs more)
@@ -49,7 +50,7 @@ fi
 : "${BENCH_P4_FAST:=30}"     # attaches per driver at hotplug_poll=100
 : "${BENCH_P4_SLOW:=20}"     # attaches per driver at hotplug_poll=2000
 : "${BENCH_SIZES:=100 1000 3000}"
-P2_SIZE=1000                 # netdevices for P2, P3, P4
+P2_SIZE=${BENCH_P2_SIZE:-1000} # netdevices for P2, P3, P4
 
 # the VF stand-in: a Mellanox-like fake PCI device and its netdevice
 VF_PCI=7870:00:02.0

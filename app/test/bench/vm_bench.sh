@@ -28,6 +28,7 @@ fi
 if [[ $parts == *" p2 "* ]]; then
 	echo "vm-bench: P2 (idle cost) with the tap present"
 	BENCH_OUT=$OUT/p2 BENCH_PHASES=p2 BENCH_SIZES=${VM_BENCH_SIZES:-1000} \
+		BENCH_P2_SIZE=${VM_BENCH_SIZES:-1000} \
 		BENCH_P2_REPS=${BENCH_P2_REPS:-2} BENCH_START_TIMEOUT=240 \
 		bash "$HERE/bench.sh" || rc=$?
 fi
