@@ -7,7 +7,7 @@
 # Default: the long soak, 1000 VF remove/re-add cycles and at least 10
 # minutes of Debian's dpdk-testpmd forwarding through our fail-safe port,
 # and 200 probe/remove cycles of the driver; it goes on until both the
-# cycles and the time are done. --short: the CI run (50 cycles, 60 s, 20
+# cycles and the time are done. --short: the CI run (25 cycles, 60 s, 10
 # probe/remove cycles; meson test sim-soak). Builds in BUILD_DIR (default
 # build) when needed. The last line is machine-readable ("soak:
 # result=PASS|FAIL key=value ..."); exit status 0 when every check passed,
@@ -19,7 +19,7 @@ bld=${BUILD_DIR:-$top/build}
 args=(--cycles 1000 --seconds 600 --probe-cycles 200)
 if [ "${1:-}" = --short ]; then
 	shift
-	args=(--cycles 50 --seconds 60 --probe-cycles 20)
+	args=(--cycles 25 --seconds 60 --probe-cycles 10)
 fi
 if [ ! -f "$bld/build.ninja" ]; then
 	meson setup "$bld" "$top" > /dev/null || exit 1
