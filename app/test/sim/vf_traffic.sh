@@ -31,7 +31,7 @@ GUEST=$(sg_guest_ip eth1)
 # the peer end is gone with the VF: network unreachable)
 pings() {
 	local n
-	n=$(sg_peer_exec ping -n -q -c "$1" -i 0.2 -W 1 "$GUEST" 2>/dev/null |
+	n=$(sg_peer_exec ping -n -q -c "$1" -i 0.2 -W 2 "$GUEST" 2>/dev/null |
 		sed -n 's/.* \([0-9]*\) received.*/\1/p')
 	echo "${n:-0}"
 }
@@ -60,6 +60,8 @@ TP_ARGS=(--forward-mode=icmpecho --total-num-mbufs=4096 --txd=256 --rxd=256
 # 1. VF present at start
 if testpmd_start -- "${TP_ARGS[@]}"; then
 	testpmd_wait 'Press enter to exit' 60
+	# the first answer (ARP first) can take seconds on a loaded machine
+	check "VF present at start: a first answer" ping_until_answer 30
 	n=$(pings 5)
 	expect_eq "VF present at start: answers to 5 pings" "$n" 5
 	expect_eq "our plugin serves the driver" "$(sg_which_driver "$TP_PID")" "$VSC_PLUGIN"
