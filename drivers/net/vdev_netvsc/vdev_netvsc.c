@@ -25,6 +25,7 @@
 #include <rte_hypervisor.h>
 #include <rte_spinlock.h>
 
+#include "vdev_netvsc_fault.h"
 #include "vdev_netvsc_private.h"
 
 /** At most this many NetVSCs per instance. */
@@ -173,7 +174,7 @@ vsc_probe_locked(struct rte_vdev_device *vdev)
 	unsigned int count;
 	int ret;
 
-	inst = calloc(1, sizeof(*inst));
+	inst = VSC_ALLOC(NULL, calloc(1, sizeof(*inst)));
 	if (inst == NULL)
 		return -ENOMEM;
 	inst->dev = &vdev->device;
@@ -199,7 +200,7 @@ vsc_probe_locked(struct rte_vdev_device *vdev)
 	ret = vdev_netvsc_snapshot_take(&inst->snap, &inst->args, inst->nl);
 	if (ret != 0)
 		goto free_inst;
-	ifindex = calloc(VSC_MAX_CONTEXTS, sizeof(*ifindex));
+	ifindex = VSC_ALLOC(NULL, calloc(VSC_MAX_CONTEXTS, sizeof(*ifindex)));
 	if (ifindex == NULL) {
 		ret = -ENOMEM;
 		goto free_inst;

@@ -30,6 +30,7 @@
 #include <rte_ethdev.h>
 #include <rte_string_fns.h>
 
+#include "vdev_netvsc_fault.h"
 #include "vdev_netvsc_private.h"
 
 /** Fail-safe devargs: fd(), dev(), mac=, hotplug_poll=. */
@@ -304,7 +305,7 @@ vdev_netvsc_ctx_create(const struct vdev_netvsc_netdev *netvsc,
 	struct vdev_netvsc_ctx *ctx;
 	int ret;
 
-	ctx = calloc(1, sizeof(*ctx));
+	ctx = VSC_ALLOC(NULL, calloc(1, sizeof(*ctx)));
 	if (ctx == NULL) {
 		rte_errno = ENOMEM;
 		return NULL;

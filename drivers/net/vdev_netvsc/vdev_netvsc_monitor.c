@@ -20,6 +20,7 @@
 #include <rte_pause.h>
 #include <rte_string_fns.h>
 
+#include "vdev_netvsc_fault.h"
 #include "vdev_netvsc_private.h"
 
 /** Whether a link event may concern a context: its master or its MAC. */
@@ -232,7 +233,8 @@ vdev_netvsc_monitor_start(struct vdev_netvsc_instance *inst)
 {
 	int ret;
 
-	inst->intr = rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE);
+	inst->intr = VSC_ALLOC(NULL,
+		rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE));
 	if (inst->intr == NULL)
 		return -ENOMEM;
 	if (rte_intr_fd_set(inst->intr,

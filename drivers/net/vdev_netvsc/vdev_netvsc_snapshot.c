@@ -17,6 +17,7 @@
 #include <rte_common.h>
 #include <rte_string_fns.h>
 
+#include "vdev_netvsc_fault.h"
 #include "vdev_netvsc_private.h"
 
 /** Room for a few NetVSCs and their VFs before growing. */
@@ -96,7 +97,8 @@ vdev_netvsc_snapshot_put(struct vdev_netvsc_snapshot *snap,
 	}
 	if (snap->count == snap->size) {
 		unsigned int size = RTE_MAX(snap->size * 2, VSC_SNAPSHOT_MIN);
-		void *grown = realloc(snap->netdev, size * sizeof(*entry));
+		void *grown = VSC_ALLOC(NULL, realloc(snap->netdev,
+						 size * sizeof(*entry)));
 
 		if (grown == NULL)
 			return -ENOMEM;
