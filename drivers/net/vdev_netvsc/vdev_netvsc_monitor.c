@@ -23,6 +23,9 @@
 #include "vdev_netvsc_fault.h"
 #include "vdev_netvsc_private.h"
 
+/** Retry a failed resync or pipe write after this long (us). */
+#define VSC_MONITOR_RETRY_US (100 * 1000)
+
 /** Whether a link event may concern a context: its master or its MAC. */
 static bool
 vsc_monitor_relevant(const struct vdev_netvsc_instance *inst,
@@ -113,8 +116,10 @@ vsc_monitor_sync(struct vdev_netvsc_instance *inst)
 
 	inst->resyncs++;
 	ret = vdev_netvsc_snapshot_take(&snap, &inst->args, inst->nl);
+	/* logged; keep what we had, and try again later */
+	inst->resync_pending = ret != 0;
 	if (ret != 0)
-		return; /* logged; keep what we had */
+		return;
 	LIST_FOREACH(ctx, &inst->ctx_list, next) {
 		struct vdev_netvsc_netdev nd = { .kind = VDEV_NETVSC_KIND_OTHER };
 
@@ -154,7 +159,41 @@ vdev_netvsc_monitor_handle(struct vdev_netvsc_instance *inst)
 		DRV_LOG(ERR, "%s: cannot read link events: %s",
 			rte_dev_name(inst->dev), strerror(-ret));
 	}
+	if (ret != -ENOBUFS && inst->resync_pending)
+		vsc_monitor_sync(inst);
 	vsc_monitor_apply(inst);
+}
+
+static void vsc_monitor_retry_alarm(void *arg);
+
+/**
+ * After a failed resync or pipe write, whose fault may clear with no new
+ * event to notice it: come back later. Called under the lock.
+ */
+static void
+vsc_monitor_retry_arm(struct vdev_netvsc_instance *inst)
+{
+	bool pending = inst->resync_pending;
+
+	if (pending && !inst->stopping &&
+	    rte_eal_alarm_set(VSC_MONITOR_RETRY_US, vsc_monitor_retry_alarm,
+			      inst) != 0)
+		DRV_LOG(ERR, "%s: cannot schedule a retry: %s",
+			rte_dev_name(inst->dev), strerror(rte_errno));
+}
+
+/** Retry what failed, as if the link socket were readable. */
+static void
+vsc_monitor_retry_alarm(void *arg)
+{
+	struct vdev_netvsc_instance *inst = arg;
+
+	pthread_mutex_lock(&vdev_netvsc_lock);
+	if (!inst->stopping) {
+		vdev_netvsc_monitor_handle(inst);
+		vsc_monitor_retry_arm(inst);
+	}
+	pthread_mutex_unlock(&vdev_netvsc_lock);
 }
 
 /** The link socket is readable: handle it under the lock. */
@@ -165,6 +204,9 @@ vsc_monitor_intr(void *arg)
 
 	pthread_mutex_lock(&vdev_netvsc_lock);
 	vdev_netvsc_monitor_handle(inst);
+	/* one retry alarm at a time: a readable socket may come first */
+	rte_eal_alarm_cancel(vsc_monitor_retry_alarm, inst);
+	vsc_monitor_retry_arm(inst);
 	pthread_mutex_unlock(&vdev_netvsc_lock);
 }
 
@@ -287,6 +329,7 @@ vdev_netvsc_monitor_stop(struct vdev_netvsc_instance *inst)
 		inst->intr = NULL;
 	}
 	rte_eal_alarm_cancel(vsc_monitor_ethdev_alarm, inst);
+	rte_eal_alarm_cancel(vsc_monitor_retry_alarm, inst);
 	vdev_netvsc_nl_monitor_close(inst->mon);
 	inst->mon = NULL;
 }

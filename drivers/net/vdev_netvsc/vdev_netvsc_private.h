@@ -233,6 +233,7 @@ struct vdev_netvsc_instance {
 	bool stopping; /**< remove under way: defer nothing more */
 	uint64_t events; /**< link events handled */
 	uint64_t resyncs; /**< resyncs after lost events */
+	bool resync_pending; /**< a resync or an event failed: retry */
 };
 
 /** Probed instances, in probe order. */
