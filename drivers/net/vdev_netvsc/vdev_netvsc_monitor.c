@@ -75,8 +75,13 @@ vsc_monitor_event(const struct vdev_netvsc_link *link, bool removed, void *arg)
 	vdev_netvsc_snapshot_classify(&fresh);
 	if (nd != NULL)
 		fresh.routed = nd->routed;
-	if (nd != NULL || fresh.kind != VDEV_NETVSC_KIND_OTHER)
-		vdev_netvsc_snapshot_put(&inst->snap, &fresh);
+	if ((nd != NULL || fresh.kind != VDEV_NETVSC_KIND_OTHER) &&
+	    vdev_netvsc_snapshot_put(&inst->snap, &fresh) != 0) {
+		/* The event is lost to the snapshot: a fresh one will tell. */
+		DRV_LOG(ERR, "%s: link event of %s lost: %s, will resync",
+			rte_dev_name(inst->dev), link->name, strerror(ENOMEM));
+		inst->resync_pending = true;
+	}
 }
 
 /** Decide each context's VF from the snapshot, and act. */
