@@ -148,11 +148,18 @@ vsc_pipe_write(struct vdev_netvsc_ctx *ctx)
 	vsc_pipe_drain(ctx);
 	n = write(ctx->pipe[1], ctx->vf_line, len);
 	if (n != (ssize_t)len) {
-		DRV_LOG(ERR, "%s: cannot tell fail-safe about VF %s: %s",
-			ctx->port_name, ctx->vf_pci,
-			n < 0 ? strerror(errno) : "short write");
+		/* once per line: the monitor retries until it is written */
+		if (!ctx->offer_pending)
+			DRV_LOG(ERR, "%s: cannot tell fail-safe about VF %s: %s,"
+				" will retry", ctx->port_name, ctx->vf_pci,
+				n < 0 ? strerror(errno) : "short write");
+		/* a part written is no line: fail-safe must not read it */
+		if (n > 0)
+			vsc_pipe_drain(ctx);
+		ctx->offer_pending = true;
 		return;
 	}
+	ctx->offer_pending = false;
 	ctx->offers++;
 }
 
@@ -197,8 +204,12 @@ vdev_netvsc_ctx_offer(struct vdev_netvsc_ctx *ctx,
 		line[0] = '\0';
 	}
 	if (strcmp(line, ctx->vf_line) == 0 &&
-	    ctx->vf_ifindex == (vf != NULL ? vf->link.ifindex : 0))
+	    ctx->vf_ifindex == (vf != NULL ? vf->link.ifindex : 0)) {
+		/* unchanged, but maybe never written */
+		if (ctx->offer_pending)
+			vsc_pipe_write(ctx);
 		return;
+	}
 	if (vf == NULL) {
 		DRV_LOG(NOTICE, "%s: VF %s of %s is gone", ctx->port_name,
 			ctx->vf_pci, ctx->if_name);
@@ -207,6 +218,7 @@ vdev_netvsc_ctx_offer(struct vdev_netvsc_ctx *ctx,
 		ctx->vf_pci[0] = '\0';
 		ctx->vf_line[0] = '\0';
 		ctx->vf_attached = false;
+		ctx->offer_pending = false;
 		return;
 	}
 	ctx->vf_ifindex = vf->link.ifindex;

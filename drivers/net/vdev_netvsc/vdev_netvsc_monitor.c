@@ -178,8 +178,11 @@ static void vsc_monitor_retry_alarm(void *arg);
 static void
 vsc_monitor_retry_arm(struct vdev_netvsc_instance *inst)
 {
+	const struct vdev_netvsc_ctx *ctx;
 	bool pending = inst->resync_pending;
 
+	LIST_FOREACH(ctx, &inst->ctx_list, next)
+		pending |= ctx->offer_pending;
 	if (pending && !inst->stopping &&
 	    rte_eal_alarm_set(VSC_MONITOR_RETRY_US, vsc_monitor_retry_alarm,
 			      inst) != 0)
@@ -302,6 +305,8 @@ vdev_netvsc_monitor_start(struct vdev_netvsc_instance *inst)
 	ret = rte_intr_callback_register(inst->intr, vsc_monitor_intr, inst);
 	if (ret != 0)
 		goto unregister_ethdev;
+	/* a VF offered at creation may not have been written */
+	vsc_monitor_retry_arm(inst);
 	return 0;
 unregister_ethdev:
 	vsc_monitor_ethdev_unregister(inst);
