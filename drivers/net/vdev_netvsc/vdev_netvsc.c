@@ -61,8 +61,11 @@ vsc_instance_free(struct vdev_netvsc_instance *inst)
 /**
  * Whether tap's remote= can work on this kernel. Says so once, in one
  * message, rather than letting fail-safe retry a failing tap for ever.
+ *
+ * @return
+ *   1 or 0, or -ENOMEM when the check ran out of memory (not cached).
  */
-static bool
+static int
 vsc_tap_usable(void)
 {
 	static int usable = -1;
@@ -78,6 +81,11 @@ vsc_tap_usable(void)
 			" is no fallback path through the NetVSC interface and"
 			" only the VF carries traffic", missing);
 		usable = 0;
+	} else if (ret == -ENOMEM) {
+		/* out of memory now says nothing of later: ask again */
+		DRV_LOG(ERR, "cannot check tap remote= support: %s",
+			strerror(ENOMEM));
+		return ret;
 	} else {
 		/* Could not tell (e.g. no CAP_NET_ADMIN): let tap try. */
 		if (ret != 0)
@@ -146,10 +154,14 @@ vsc_instance_populate(struct vdev_netvsc_instance *inst,
 		.hotplug_poll = inst->args.hotplug_poll,
 	};
 	unsigned int i;
+	int ret;
 
 	if (count == 0)
 		return 0;
-	opts.tap = vsc_tap_usable();
+	ret = vsc_tap_usable();
+	if (ret < 0)
+		return ret;
+	opts.tap = ret;
 	for (i = 0; i != count; ++i) {
 		const struct vdev_netvsc_netdev *netvsc;
 		struct vdev_netvsc_ctx *ctx;

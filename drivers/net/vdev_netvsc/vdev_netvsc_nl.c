@@ -741,7 +741,8 @@ vdev_netvsc_nl_tc_check(char *missing, size_t size)
 		err = vsc_tc_try(sk, ifindex, need);
 		if (need == VSC_TC_FLOWER)
 			flower = err == 0;
-		if (err == -EPERM) {
+		/* not the kernel's answer: nothing is known to be missing */
+		if (err == -EPERM || err == -ENOMEM) {
 			ret = err;
 			break;
 		}
