@@ -187,8 +187,10 @@ vsc_probe_locked(struct rte_vdev_device *vdev)
 	int ret;
 
 	inst = VSC_ALLOC(NULL, calloc(1, sizeof(*inst)));
-	if (inst == NULL)
+	if (inst == NULL) {
+		DRV_LOG(ERR, "%s: %s, nothing created", name, strerror(ENOMEM));
 		return -ENOMEM;
+	}
 	inst->dev = &vdev->device;
 	LIST_INIT(&inst->ctx_list);
 	ret = vdev_netvsc_args_parse(rte_vdev_device_args(vdev), &inst->args);
@@ -215,6 +217,7 @@ vsc_probe_locked(struct rte_vdev_device *vdev)
 	ifindex = VSC_ALLOC(NULL, calloc(VSC_MAX_CONTEXTS, sizeof(*ifindex)));
 	if (ifindex == NULL) {
 		ret = -ENOMEM;
+		DRV_LOG(ERR, "%s: %s, nothing created", name, strerror(ENOMEM));
 		goto free_inst;
 	}
 	ret = vdev_netvsc_select(&inst->args, &inst->snap, ifindex,

@@ -319,6 +319,8 @@ vdev_netvsc_ctx_create(const struct vdev_netvsc_netdev *netvsc,
 
 	ctx = VSC_ALLOC(NULL, calloc(1, sizeof(*ctx)));
 	if (ctx == NULL) {
+		DRV_LOG(ERR, "%s: no port: %s", netvsc->link.name,
+			strerror(ENOMEM));
 		rte_errno = ENOMEM;
 		return NULL;
 	}

@@ -285,8 +285,10 @@ vdev_netvsc_monitor_start(struct vdev_netvsc_instance *inst)
 
 	inst->intr = VSC_ALLOC(NULL,
 		rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE));
-	if (inst->intr == NULL)
-		return -ENOMEM;
+	if (inst->intr == NULL) {
+		ret = -ENOMEM;
+		goto free_intr;
+	}
 	if (rte_intr_fd_set(inst->intr,
 			    vdev_netvsc_nl_monitor_fd(inst->mon)) != 0 ||
 	    rte_intr_type_set(inst->intr, RTE_INTR_HANDLE_EXT) != 0) {
