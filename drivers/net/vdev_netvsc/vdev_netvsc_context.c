@@ -296,6 +296,25 @@ vsc_port_args(const struct vdev_netvsc_ctx *ctx,
 }
 
 /**
+ * Say when fail-safe could not start the tap sub-device of a new port: it
+ * logs only its sub-device's index, and retries it on its own.
+ */
+static void
+vsc_port_tap_check(const struct vdev_netvsc_ctx *ctx, const char *args)
+{
+	char name[RTE_ETH_NAME_MAX_LEN];
+	uint16_t port;
+
+	if (strstr(args, "dev(" VDEV_NETVSC_TAP_PREFIX) == NULL)
+		return;
+	snprintf(name, sizeof(name), VDEV_NETVSC_TAP_PREFIX "%u", ctx->id);
+	if (rte_eth_dev_get_port_by_name(name, &port) != 0)
+		DRV_LOG(WARNING, "%s: tap sub-device %s of %s failed: no path"
+			" through %s until fail-safe brings it up",
+			ctx->if_name, name, ctx->port_name, ctx->if_name);
+}
+
+/**
  * Create the context of a NetVSC: offer its VF if it has one, then create
  * its fail-safe port, so that fail-safe finds the VF at once.
  *
@@ -349,6 +368,7 @@ vdev_netvsc_ctx_create(const struct vdev_netvsc_netdev *netvsc,
 		goto close_pipe;
 	}
 	ctx->vf_attached = vsc_vf_attached(ctx);
+	vsc_port_tap_check(ctx, args);
 	DRV_LOG(NOTICE, "%s -> %s", ctx->if_name, ctx->port_name);
 	DRV_LOG(DEBUG, "%s devargs: %s", ctx->port_name, args);
 	return ctx;
