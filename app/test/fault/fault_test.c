@@ -9,16 +9,17 @@
  * namespace that a sysfs tree of the test's own makes a NetVSC and its VF
  * (fault.sh sets up the namespaces). Each case injects one fault, then
  * checks: no crash, one clear log line naming the problem, recovery once
- * the fault clears, and fds, DPDK heap and malloc'd bytes back at their
- * baseline.
+ * the fault clears, and fds and the DPDK heap back at their baseline
+ * (malloc'd memory: the same case under valgrind, fault.sh CASE-valgrind).
  *
  * Faults come from the hook (ENOMEM) and from wrappers: -Wl,--wrap= of
- * write(), open(), rte_eal_hotplug_add() and vdev_netvsc_nl_tc_check()
- * (calls from the driver's objects), and recvmsg() defined here, which
- * libnl's calls resolve to.
+ * write(), open()/open64(), rte_eal_hotplug_add() and
+ * vdev_netvsc_nl_tc_check() (calls from the driver's objects), and
+ * recvmsg() defined here, which libnl's calls resolve to.
  *
  * Usage: fault_test EAL_ARGS... -- WORKDIR CASE
- *   CASE  enomem-probe | enomem-event | netlink | pipe | hotplug | tap | sysfs
+ *   CASE  enomem-probe | enomem-event | netlink | pipe | hotplug | tap |
+ *         sysfs | cycles (plain probe/remove cycles: fds and heap printed)
  */
 
 #include <dirent.h>
