@@ -75,8 +75,20 @@ if [ -n "$vg" ]; then
 		--show-leak-kinds=definite --errors-for-leak-kinds=definite
 		--num-callers=30 --log-file="$vglog")
 fi
-eal=(--no-huge -m 256 --no-shconf --no-pci --no-telemetry -l 0
+eal=(--no-huge -m 256 --no-shconf --no-telemetry -l 0
 	--log-level=lib.eal:error)
+env=(VDEV_NETVSC_SYSFS_ROOT="$work/empty")
+if [ "$case" = vfprobe ]; then
+	# the fake VF PMD on a fake PCI bus, failing while $work/vf-fail exists
+	[ -n "${FAKE_VF_PLUGIN:-}" ] && [ -f "$FAKE_VF_PLUGIN" ] ||
+		unit_skip "$name needs the fake VF plugin (FAKE_VF_PLUGIN)"
+	mkdir "$work/pci"
+	eal+=(-d "$(realpath "$FAKE_VF_PLUGIN")")
+	env+=(SYSFS_PCI_DEVICES="$work/pci" FAKE_VF_PROBE_FAIL="$work/vf-fail"
+		MKFAKEPCI="$MKFAKEPCI")
+else
+	eal+=(--no-pci)
+fi
 # The driver's auto-probe looks at sysfs as the program loads: an empty
 # tree then; the program makes its own once EAL is up.
 unit_run unshare -m --propagation private bash -c '
@@ -86,7 +98,7 @@ unit_run unshare -m --propagation private bash -c '
 	shift 2
 	exec "$@"
 ' fault-ns "$pmd_dir" "$work" \
-	ip netns exec "$ns" env VDEV_NETVSC_SYSFS_ROOT="$work/empty" \
+	ip netns exec "$ns" env "${env[@]}" \
 	"${wrap[@]}" "$bin" "${eal[@]}" -- "$work" "$case"
 rc=$?
 [ -n "$vg" ] || exit $rc

@@ -19,7 +19,8 @@
  *
  * Usage: fault_test EAL_ARGS... -- WORKDIR CASE
  *   CASE  enomem-probe | enomem-event | netlink | pipe | hotplug | tap |
- *         sysfs | cycles (plain probe/remove cycles: fds and heap printed)
+ *         sysfs | vfprobe | cycles (plain probe/remove cycles: fds and
+ *         heap printed)
  */
 
 #include <dirent.h>
@@ -1102,10 +1103,95 @@ case_cycles(void)
 	check_flat("cycles");
 }
 
+/** Whether fail-safe runs a sub-device on the VF, as the driver saw it. */
+static bool
+vf_attached(void)
+{
+	struct vdev_netvsc_ctx *ctx;
+	bool attached = false;
+
+	pthread_mutex_lock(&vdev_netvsc_lock);
+	if (inst_get(&ctx) != NULL && ctx != NULL)
+		attached = ctx->vf_attached;
+	pthread_mutex_unlock(&vdev_netvsc_lock);
+	return attached;
+}
+
+/**
+ * The VF PMD's probe fails (the fake VF while $FAKE_VF_PROBE_FAIL exists):
+ * fail-safe retries on its own; the driver offers the VF once and sees
+ * fail-safe take it once the probe works.
+ */
+static void
+case_vfprobe(void)
+{
+	const char *fail = getenv("FAKE_VF_PROBE_FAIL");
+	const char *mkfakepci = getenv("MKFAKEPCI");
+	const char *pci_dir = getenv("SYSFS_PCI_DEVICES");
+	char args[256];
+	uint16_t port;
+	size_t mark;
+	int fds, ms;
+	FILE *f;
+
+	if (fail == NULL || mkfakepci == NULL || pci_dir == NULL) {
+		fprintf(stderr, "vfprobe: FAKE_VF_PROBE_FAIL, MKFAKEPCI and"
+			" SYSFS_PCI_DEVICES are needed (fault.sh sets them)\n");
+		exit(2);
+	}
+	devargs = "hotplug_poll=100";
+	/* DPDK heap: what the fake VF and fail-safe keep of a VF attached */
+	heap_slack = 4096;
+	warm_up(args, sizeof(args));
+	unit_begin("the VF PMD's probe fails");
+	mark = log_mark();
+	f = fopen(fail, "w");
+	if (f == NULL) {
+		perror(fail);
+		exit(1);
+	}
+	fclose(f);
+	CHECK_INT(probe(), 0);
+	sh("sh %s %s " VF_PCI " 0x15b3 0xfffe " VF, mkfakepci, pci_dir);
+	vf_add(VF_PCI);
+	CHECK(wait_vf(VF_PCI), "VF not offered");
+	msleep(300);
+	fds = fd_count();
+	msleep(500); /* fail-safe tries every 100 ms */
+	CHECK(log_count(mark, "probe fails on purpose") >= 3,
+	      "fail-safe tried the VF %u times",
+	      log_count(mark, "probe fails on purpose"));
+	CHECK(log_count(mark, "sub_device 0 probe failed") >= 1,
+	      "fail-safe said nothing of its VF");
+	CHECK_INT(fd_count(), fds);
+	CHECK(rte_eth_dev_get_port_by_name(VF_PCI, &port) != 0,
+	      "a VF port exists");
+	CHECK(!vf_attached(), "the driver thinks fail-safe runs on the VF");
+	/* offered once, not again at each of fail-safe's attempts */
+	CHECK_INT(vf_state().offers, 1);
+	unlink(fail); /* the fault clears */
+	for (ms = 0; ms < WAIT_MS && !vf_attached(); ms += 10)
+		msleep(10);
+	CHECK(vf_attached(), "fail-safe does not run on the VF");
+	CHECK(rte_eth_dev_get_port_by_name(VF_PCI, &port) == 0,
+	      "no VF port");
+	CHECK_INT(log_count(mark, "fail-safe runs on VF " VF_PCI), 1);
+	CHECK_INT(vf_state().offers, 1);
+	remove_instance();
+	CHECK(rte_eth_dev_get_port_by_name(VF_PCI, &port) != 0,
+	      "the VF port outlives its fail-safe port");
+	vf_del(VF_PCI);
+	sh("rm -rf %s/" VF_PCI, pci_dir);
+	check_flat("VF probe failed");
+	if (unit_failed != 0)
+		log_dump(mark);
+}
+
 static const struct {
 	const char *name;
 	void (*run)(void);
 } cases[] = {
+	{ "vfprobe", case_vfprobe },
 	{ "cycles", case_cycles },
 	{ "enomem-probe", case_enomem_probe },
 	{ "enomem-event", case_enomem_event },
