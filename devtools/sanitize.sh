@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# The unit and sim suites against the driver built with AddressSanitizer
+# The unit, sim and fault suites against the driver built with AddressSanitizer
 # and UndefinedBehaviorSanitizer (gcc, -Db_sanitize=address,undefined), as
 # root on a machine devtools/setup.sh prepared:
 #   bash devtools/sanitize.sh [MESON TEST ARGS...]    e.g. --suite unit
@@ -12,7 +12,7 @@
 # to <build>/sanitizer-logs/, whatever the test script checks: one more
 # test, "sanitizer reports", fails when that directory is not empty. Leak
 # checking is on; app/test/sanitize/lsan.supp names the DPDK functions
-# whose own leaks are not ours. unit-probe-valgrind skips (valgrind
+# whose own leaks are not ours. unit-probe-valgrind and fault-*-valgrind skip (valgrind
 # cannot run ASan code), and so does sim-secondary (fail-safe 22.11 frees
 # the primary's memory in a secondary, a bad free ASan always aborts);
 # sim-churn runs SIM_CHURN_CYCLES=50 cycles (1000 in the plain build; a VF
@@ -55,7 +55,8 @@ finish() {
 }
 
 echo "=== sanitizer build ($bld): gcc, -Db_sanitize=address,undefined"
-opts=(-Db_sanitize=address,undefined -Db_lundef=false -Dfuzz=disabled)
+opts=(-Db_sanitize=address,undefined -Db_lundef=false -Dfuzz=disabled
+    -Dfault_injection=true)
 if [ ! -f "$bld/build.ninja" ]; then
     CC=gcc meson setup "$bld" "${opts[@]}" < /dev/null
 else
@@ -81,14 +82,14 @@ export LSAN_OPTIONS=suppressions=$san/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:suppressions=$san/ubsan.supp:log_path=$logs/report
 export SIM_CHURN_CYCLES=${SIM_CHURN_CYCLES:-50}
 
-# the unit and sim tests but those that cannot run under ASan
+# the unit, sim and fault tests but those that cannot run under ASan
 declare -A skip_reason=(
     [sim-secondary]="fail-safe 22.11 frees the primary's memory in a secondary's rte_eal_cleanup(): a bad free, which ASan always aborts"
 )
 tests=()
 if [ $# = 0 ]; then
     while read -r t; do
-        [[ $t =~ ^[^\ ]+:(unit|sim)\ /\  ]] || continue   # not "ninja: ..."
+        [[ $t =~ ^[^\ ]+:(unit|sim|fault)\ /\  ]] || continue   # not "ninja: ..."
         t=${t##* / }
         if [ -n "${skip_reason[$t]:-}" ]; then
             echo "SKIP: $t: ${skip_reason[$t]}"
@@ -97,11 +98,11 @@ if [ $# = 0 ]; then
         else
             tests+=("$t")
         fi
-    done < <(meson test -C "$bld" --list --suite unit --suite sim 2>/dev/null < /dev/null)
-    [ ${#tests[@]} != 0 ] || { echo "sanitize: no unit or sim test listed"; failed=$((failed + 1)); finish; }
+    done < <(meson test -C "$bld" --list --suite unit --suite sim --suite fault 2>/dev/null < /dev/null)
+    [ ${#tests[@]} != 0 ] || { echo "sanitize: no unit, sim or fault test listed"; failed=$((failed + 1)); finish; }
 fi
 
-echo "=== meson test: unit and sim suites (ASan runtime $runtime)"
+echo "=== meson test: unit, sim and fault suites (ASan runtime $runtime)"
 rm -f "$bld/meson-logs/testlog.json"
 start=$(date +%s)
 if [ $# = 0 ]; then

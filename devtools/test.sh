@@ -4,7 +4,9 @@
 # The test entry point, on a fresh Debian 12 machine as root:
 #   bash devtools/test.sh
 # 1. devtools/setup.sh: packages and the DPDK sources (.cache/dpdk-src)
-# 2. the standalone build: meson setup build && meson compile -C build
+# 2. the standalone build: meson setup -Dfault_injection=true build &&
+#    meson compile -C build (the option builds the fault suite's program;
+#    the plugin is the same)
 # 3. every meson test suite: meson test -C build --print-errorlogs
 # 4. sim-vf_hotplug again, inside a nested mount namespace with a fresh
 #    /run (a container's view): a skip there is a failure
@@ -14,7 +16,7 @@
 #    the core sim scenarios on each (RELEASE_TARBALLS="a.tar.xz b.tar.xz"
 #    names others; builds cached in .cache/rel)
 # 6. devtools/fuzz.sh: each libFuzzer target (clang) for FUZZ_SECONDS (60)
-# 7. devtools/sanitize.sh: the unit and sim suites built with ASan and UBSan
+# 7. devtools/sanitize.sh: the unit, sim and fault suites built with ASan and UBSan
 # The last lines say which tests skipped and why; the very last one is
 # "N passed, N failed, N skipped": the meson tests
 # (build/meson-logs/testlog.json), the nested run, one per row of the
@@ -75,11 +77,11 @@ fi
 step "standalone build ($bld)"
 build_ok=1
 if [ ! -f "$bld/build.ninja" ]; then
-    meson setup "$bld" < /dev/null || build_ok=0
+    meson setup "$bld" -Dfault_injection=true < /dev/null || build_ok=0
 else
     # picks up test directories added since (app/test checks with fs.is_file,
     # which meson does not watch)
-    meson setup --reconfigure "$bld" < /dev/null || build_ok=0
+    meson setup --reconfigure "$bld" -Dfault_injection=true < /dev/null || build_ok=0
 fi
 if [ $build_ok = 1 ]; then
     meson compile -C "$bld" < /dev/null || build_ok=0
@@ -215,7 +217,7 @@ if [ "${SKIP_SANITIZE:-0}" = 1 ]; then
     skipped=$((skipped + 1))
     echo "sanitizer build: SKIP_SANITIZE=1" >> "$skips"
 else
-    step "sanitizer build (ASan, UBSan): unit and sim suites"
+    step "sanitizer build (ASan, UBSan): unit, sim and fault suites"
     t0=$(date +%s)
     san_log=$(mktemp)
     SANITIZE_SKIPS=$skips bash devtools/sanitize.sh < /dev/null 2>&1 | tee "$san_log"

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <net/if.h>
@@ -730,6 +731,7 @@ fake_vf_pci_probe(struct rte_pci_driver *drv __rte_unused,
 	struct fake_vf_nl *nl;
 	char ifname[IF_NAMESIZE];
 	unsigned int ifindex;
+	const char *fail;
 	bool has_mac;
 	int ret;
 
@@ -737,6 +739,13 @@ fake_vf_pci_probe(struct rte_pci_driver *drv __rte_unused,
 		FAKE_VF_LOG(ERR, "%s: secondary processes are not supported",
 			    name);
 		return -ENOTSUP;
+	}
+	/* fault injection: a VF PMD whose probe fails while a file exists */
+	fail = getenv("FAKE_VF_PROBE_FAIL");
+	if (fail != NULL && fail[0] != '\0' && access(fail, F_OK) == 0) {
+		FAKE_VF_LOG(ERR, "%s: probe fails on purpose (%s exists)",
+			    name, fail);
+		return -EIO;
 	}
 	ret = fake_vf_parse_devargs(pci_dev, &want, &has_mac);
 	if (ret < 0)

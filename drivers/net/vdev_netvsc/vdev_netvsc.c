@@ -25,6 +25,7 @@
 #include <rte_hypervisor.h>
 #include <rte_spinlock.h>
 
+#include "vdev_netvsc_fault.h"
 #include "vdev_netvsc_private.h"
 
 /** At most this many NetVSCs per instance. */
@@ -60,8 +61,11 @@ vsc_instance_free(struct vdev_netvsc_instance *inst)
 /**
  * Whether tap's remote= can work on this kernel. Says so once, in one
  * message, rather than letting fail-safe retry a failing tap for ever.
+ *
+ * @return
+ *   1 or 0, or -ENOMEM when the check ran out of memory (not cached).
  */
-static bool
+static int
 vsc_tap_usable(void)
 {
 	static int usable = -1;
@@ -77,6 +81,11 @@ vsc_tap_usable(void)
 			" is no fallback path through the NetVSC interface and"
 			" only the VF carries traffic", missing);
 		usable = 0;
+	} else if (ret == -ENOMEM) {
+		/* out of memory now says nothing of later: ask again */
+		DRV_LOG(ERR, "cannot check tap remote= support: %s",
+			strerror(ENOMEM));
+		return ret;
 	} else {
 		/* Could not tell (e.g. no CAP_NET_ADMIN): let tap try. */
 		if (ret != 0)
@@ -145,10 +154,14 @@ vsc_instance_populate(struct vdev_netvsc_instance *inst,
 		.hotplug_poll = inst->args.hotplug_poll,
 	};
 	unsigned int i;
+	int ret;
 
 	if (count == 0)
 		return 0;
-	opts.tap = vsc_tap_usable();
+	ret = vsc_tap_usable();
+	if (ret < 0)
+		return ret;
+	opts.tap = ret;
 	for (i = 0; i != count; ++i) {
 		const struct vdev_netvsc_netdev *netvsc;
 		struct vdev_netvsc_ctx *ctx;
@@ -173,9 +186,11 @@ vsc_probe_locked(struct rte_vdev_device *vdev)
 	unsigned int count;
 	int ret;
 
-	inst = calloc(1, sizeof(*inst));
-	if (inst == NULL)
+	inst = VSC_ALLOC(NULL, calloc(1, sizeof(*inst)));
+	if (inst == NULL) {
+		DRV_LOG(ERR, "%s: %s, nothing created", name, strerror(ENOMEM));
 		return -ENOMEM;
+	}
 	inst->dev = &vdev->device;
 	LIST_INIT(&inst->ctx_list);
 	ret = vdev_netvsc_args_parse(rte_vdev_device_args(vdev), &inst->args);
@@ -199,9 +214,10 @@ vsc_probe_locked(struct rte_vdev_device *vdev)
 	ret = vdev_netvsc_snapshot_take(&inst->snap, &inst->args, inst->nl);
 	if (ret != 0)
 		goto free_inst;
-	ifindex = calloc(VSC_MAX_CONTEXTS, sizeof(*ifindex));
+	ifindex = VSC_ALLOC(NULL, calloc(VSC_MAX_CONTEXTS, sizeof(*ifindex)));
 	if (ifindex == NULL) {
 		ret = -ENOMEM;
+		DRV_LOG(ERR, "%s: %s, nothing created", name, strerror(ENOMEM));
 		goto free_inst;
 	}
 	ret = vdev_netvsc_select(&inst->args, &inst->snap, ifindex,

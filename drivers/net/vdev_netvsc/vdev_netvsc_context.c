@@ -30,6 +30,7 @@
 #include <rte_ethdev.h>
 #include <rte_string_fns.h>
 
+#include "vdev_netvsc_fault.h"
 #include "vdev_netvsc_private.h"
 
 /** Fail-safe devargs: fd(), dev(), mac=, hotplug_poll=. */
@@ -147,11 +148,18 @@ vsc_pipe_write(struct vdev_netvsc_ctx *ctx)
 	vsc_pipe_drain(ctx);
 	n = write(ctx->pipe[1], ctx->vf_line, len);
 	if (n != (ssize_t)len) {
-		DRV_LOG(ERR, "%s: cannot tell fail-safe about VF %s: %s",
-			ctx->port_name, ctx->vf_pci,
-			n < 0 ? strerror(errno) : "short write");
+		/* once per line: the monitor retries until it is written */
+		if (!ctx->offer_pending)
+			DRV_LOG(ERR, "%s: cannot tell fail-safe about VF %s: %s,"
+				" will retry", ctx->port_name, ctx->vf_pci,
+				n < 0 ? strerror(errno) : "short write");
+		/* a part written is no line: fail-safe must not read it */
+		if (n > 0)
+			vsc_pipe_drain(ctx);
+		ctx->offer_pending = true;
 		return;
 	}
+	ctx->offer_pending = false;
 	ctx->offers++;
 }
 
@@ -196,8 +204,12 @@ vdev_netvsc_ctx_offer(struct vdev_netvsc_ctx *ctx,
 		line[0] = '\0';
 	}
 	if (strcmp(line, ctx->vf_line) == 0 &&
-	    ctx->vf_ifindex == (vf != NULL ? vf->link.ifindex : 0))
+	    ctx->vf_ifindex == (vf != NULL ? vf->link.ifindex : 0)) {
+		/* unchanged, but maybe never written */
+		if (ctx->offer_pending)
+			vsc_pipe_write(ctx);
 		return;
+	}
 	if (vf == NULL) {
 		DRV_LOG(NOTICE, "%s: VF %s of %s is gone", ctx->port_name,
 			ctx->vf_pci, ctx->if_name);
@@ -206,6 +218,7 @@ vdev_netvsc_ctx_offer(struct vdev_netvsc_ctx *ctx,
 		ctx->vf_pci[0] = '\0';
 		ctx->vf_line[0] = '\0';
 		ctx->vf_attached = false;
+		ctx->offer_pending = false;
 		return;
 	}
 	ctx->vf_ifindex = vf->link.ifindex;
@@ -283,6 +296,25 @@ vsc_port_args(const struct vdev_netvsc_ctx *ctx,
 }
 
 /**
+ * Say when fail-safe could not start the tap sub-device of a new port: it
+ * logs only its sub-device's index, and retries it on its own.
+ */
+static void
+vsc_port_tap_check(const struct vdev_netvsc_ctx *ctx, const char *args)
+{
+	char name[RTE_ETH_NAME_MAX_LEN];
+	uint16_t port;
+
+	if (strstr(args, "dev(" VDEV_NETVSC_TAP_PREFIX) == NULL)
+		return;
+	snprintf(name, sizeof(name), VDEV_NETVSC_TAP_PREFIX "%u", ctx->id);
+	if (rte_eth_dev_get_port_by_name(name, &port) != 0)
+		DRV_LOG(WARNING, "%s: tap sub-device %s of %s failed: no path"
+			" through %s until fail-safe brings it up",
+			ctx->if_name, name, ctx->port_name, ctx->if_name);
+}
+
+/**
  * Create the context of a NetVSC: offer its VF if it has one, then create
  * its fail-safe port, so that fail-safe finds the VF at once.
  *
@@ -304,8 +336,10 @@ vdev_netvsc_ctx_create(const struct vdev_netvsc_netdev *netvsc,
 	struct vdev_netvsc_ctx *ctx;
 	int ret;
 
-	ctx = calloc(1, sizeof(*ctx));
+	ctx = VSC_ALLOC(NULL, calloc(1, sizeof(*ctx)));
 	if (ctx == NULL) {
+		DRV_LOG(ERR, "%s: no port: %s", netvsc->link.name,
+			strerror(ENOMEM));
 		rte_errno = ENOMEM;
 		return NULL;
 	}
@@ -334,6 +368,7 @@ vdev_netvsc_ctx_create(const struct vdev_netvsc_netdev *netvsc,
 		goto close_pipe;
 	}
 	ctx->vf_attached = vsc_vf_attached(ctx);
+	vsc_port_tap_check(ctx, args);
 	DRV_LOG(NOTICE, "%s -> %s", ctx->if_name, ctx->port_name);
 	DRV_LOG(DEBUG, "%s devargs: %s", ctx->port_name, args);
 	return ctx;

@@ -20,7 +20,11 @@
 #include <rte_pause.h>
 #include <rte_string_fns.h>
 
+#include "vdev_netvsc_fault.h"
 #include "vdev_netvsc_private.h"
+
+/** Retry a failed resync or pipe write after this long (us). */
+#define VSC_MONITOR_RETRY_US (100 * 1000)
 
 /** Whether a link event may concern a context: its master or its MAC. */
 static bool
@@ -71,8 +75,13 @@ vsc_monitor_event(const struct vdev_netvsc_link *link, bool removed, void *arg)
 	vdev_netvsc_snapshot_classify(&fresh);
 	if (nd != NULL)
 		fresh.routed = nd->routed;
-	if (nd != NULL || fresh.kind != VDEV_NETVSC_KIND_OTHER)
-		vdev_netvsc_snapshot_put(&inst->snap, &fresh);
+	if ((nd != NULL || fresh.kind != VDEV_NETVSC_KIND_OTHER) &&
+	    vdev_netvsc_snapshot_put(&inst->snap, &fresh) != 0) {
+		/* The event is lost to the snapshot: a fresh one will tell. */
+		DRV_LOG(ERR, "%s: link event of %s lost: %s, will resync",
+			rte_dev_name(inst->dev), link->name, strerror(ENOMEM));
+		inst->resync_pending = true;
+	}
 }
 
 /** Decide each context's VF from the snapshot, and act. */
@@ -112,8 +121,10 @@ vsc_monitor_sync(struct vdev_netvsc_instance *inst)
 
 	inst->resyncs++;
 	ret = vdev_netvsc_snapshot_take(&snap, &inst->args, inst->nl);
+	/* logged; keep what we had, and try again later */
+	inst->resync_pending = ret != 0;
 	if (ret != 0)
-		return; /* logged; keep what we had */
+		return;
 	LIST_FOREACH(ctx, &inst->ctx_list, next) {
 		struct vdev_netvsc_netdev nd = { .kind = VDEV_NETVSC_KIND_OTHER };
 
@@ -153,7 +164,44 @@ vdev_netvsc_monitor_handle(struct vdev_netvsc_instance *inst)
 		DRV_LOG(ERR, "%s: cannot read link events: %s",
 			rte_dev_name(inst->dev), strerror(-ret));
 	}
+	if (ret != -ENOBUFS && inst->resync_pending)
+		vsc_monitor_sync(inst);
 	vsc_monitor_apply(inst);
+}
+
+static void vsc_monitor_retry_alarm(void *arg);
+
+/**
+ * After a failed resync or pipe write, whose fault may clear with no new
+ * event to notice it: come back later. Called under the lock.
+ */
+static void
+vsc_monitor_retry_arm(struct vdev_netvsc_instance *inst)
+{
+	const struct vdev_netvsc_ctx *ctx;
+	bool pending = inst->resync_pending;
+
+	LIST_FOREACH(ctx, &inst->ctx_list, next)
+		pending |= ctx->offer_pending;
+	if (pending && !inst->stopping &&
+	    rte_eal_alarm_set(VSC_MONITOR_RETRY_US, vsc_monitor_retry_alarm,
+			      inst) != 0)
+		DRV_LOG(ERR, "%s: cannot schedule a retry: %s",
+			rte_dev_name(inst->dev), strerror(rte_errno));
+}
+
+/** Retry what failed, as if the link socket were readable. */
+static void
+vsc_monitor_retry_alarm(void *arg)
+{
+	struct vdev_netvsc_instance *inst = arg;
+
+	pthread_mutex_lock(&vdev_netvsc_lock);
+	if (!inst->stopping) {
+		vdev_netvsc_monitor_handle(inst);
+		vsc_monitor_retry_arm(inst);
+	}
+	pthread_mutex_unlock(&vdev_netvsc_lock);
 }
 
 /** The link socket is readable: handle it under the lock. */
@@ -164,6 +212,9 @@ vsc_monitor_intr(void *arg)
 
 	pthread_mutex_lock(&vdev_netvsc_lock);
 	vdev_netvsc_monitor_handle(inst);
+	/* one retry alarm at a time: a readable socket may come first */
+	rte_eal_alarm_cancel(vsc_monitor_retry_alarm, inst);
+	vsc_monitor_retry_arm(inst);
 	pthread_mutex_unlock(&vdev_netvsc_lock);
 }
 
@@ -232,9 +283,12 @@ vdev_netvsc_monitor_start(struct vdev_netvsc_instance *inst)
 {
 	int ret;
 
-	inst->intr = rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE);
-	if (inst->intr == NULL)
-		return -ENOMEM;
+	inst->intr = VSC_ALLOC(NULL,
+		rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE));
+	if (inst->intr == NULL) {
+		ret = -ENOMEM;
+		goto free_intr;
+	}
 	if (rte_intr_fd_set(inst->intr,
 			    vdev_netvsc_nl_monitor_fd(inst->mon)) != 0 ||
 	    rte_intr_type_set(inst->intr, RTE_INTR_HANDLE_EXT) != 0) {
@@ -253,6 +307,8 @@ vdev_netvsc_monitor_start(struct vdev_netvsc_instance *inst)
 	ret = rte_intr_callback_register(inst->intr, vsc_monitor_intr, inst);
 	if (ret != 0)
 		goto unregister_ethdev;
+	/* a VF offered at creation may not have been written */
+	vsc_monitor_retry_arm(inst);
 	return 0;
 unregister_ethdev:
 	vsc_monitor_ethdev_unregister(inst);
@@ -285,6 +341,7 @@ vdev_netvsc_monitor_stop(struct vdev_netvsc_instance *inst)
 		inst->intr = NULL;
 	}
 	rte_eal_alarm_cancel(vsc_monitor_ethdev_alarm, inst);
+	rte_eal_alarm_cancel(vsc_monitor_retry_alarm, inst);
 	vdev_netvsc_nl_monitor_close(inst->mon);
 	inst->mon = NULL;
 }

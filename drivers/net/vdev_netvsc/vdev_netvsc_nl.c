@@ -36,6 +36,7 @@
 #include <rte_common.h>
 #include <rte_string_fns.h>
 
+#include "vdev_netvsc_fault.h"
 #include "vdev_netvsc_private.h"
 
 #ifndef SOL_NETLINK
@@ -102,7 +103,7 @@ vsc_nl_socket(void)
 	struct nl_sock *sk;
 	int ret;
 
-	sk = nl_socket_alloc();
+	sk = VSC_ALLOC(NULL, nl_socket_alloc());
 	if (sk == NULL) {
 		rte_errno = ENOMEM;
 		return NULL;
@@ -139,7 +140,7 @@ vdev_netvsc_nl_open(void)
 {
 	struct vdev_netvsc_nl *nl;
 
-	nl = calloc(1, sizeof(*nl));
+	nl = VSC_ALLOC(NULL, calloc(1, sizeof(*nl)));
 	if (nl == NULL) {
 		rte_errno = ENOMEM;
 		return NULL;
@@ -237,7 +238,8 @@ vdev_netvsc_nl_link_get(struct vdev_netvsc_nl *nl, int ifindex,
 	 */
 	if (ifindex < 0 || (ifindex == 0 && name == NULL))
 		return -EINVAL;
-	ret = rtnl_link_get_kernel(nl->sk, ifindex, ifindex ? NULL : name, &obj);
+	ret = VSC_ALLOC(-NLE_NOMEM, rtnl_link_get_kernel(nl->sk, ifindex,
+						      ifindex ? NULL : name, &obj));
 	if (ret < 0)
 		return vsc_nl_reset(nl, vsc_nl_errno(ret));
 	/*
@@ -298,7 +300,8 @@ vdev_netvsc_nl_link_dump(struct vdev_netvsc_nl *nl,
 	struct nl_cache *cache = NULL;
 	int ret;
 
-	ret = rtnl_link_alloc_cache(nl->sk, AF_UNSPEC, &cache);
+	ret = VSC_ALLOC(-NLE_NOMEM,
+		      rtnl_link_alloc_cache(nl->sk, AF_UNSPEC, &cache));
 	if (ret < 0)
 		return vsc_nl_reset(nl, vsc_nl_errno(ret));
 	nl_cache_foreach(cache, vsc_link_walk_one, &walk);
@@ -375,7 +378,7 @@ vdev_netvsc_nl_routed(struct vdev_netvsc_nl *nl, int ifindex)
 	struct nl_cb *cb;
 	int ret;
 
-	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	cb = VSC_ALLOC(NULL, nl_cb_alloc(NL_CB_DEFAULT));
 	if (cb == NULL)
 		return -ENOMEM;
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, vsc_addr_valid, &walk);
@@ -430,7 +433,7 @@ vdev_netvsc_nl_monitor_open(void)
 	struct vdev_netvsc_nl_monitor *mon;
 	int ret;
 
-	mon = calloc(1, sizeof(*mon));
+	mon = VSC_ALLOC(NULL, calloc(1, sizeof(*mon)));
 	if (mon == NULL) {
 		rte_errno = ENOMEM;
 		return NULL;
@@ -610,7 +613,7 @@ vsc_tc_qdisc(struct nl_sock *sk, int ifindex, bool ingress)
 	struct nl_msg *msg = NULL;
 	int ret;
 
-	qdisc = rtnl_qdisc_alloc();
+	qdisc = VSC_ALLOC(NULL, rtnl_qdisc_alloc());
 	if (qdisc == NULL)
 		return -ENOMEM;
 	rtnl_tc_set_ifindex(TC_CAST(qdisc), ifindex);
@@ -650,7 +653,7 @@ vsc_tc_flower(struct nl_sock *sk, int ifindex, bool mirred)
 	struct rtnl_cls *cls;
 	int ret;
 
-	cls = rtnl_cls_alloc();
+	cls = VSC_ALLOC(NULL, rtnl_cls_alloc());
 	if (cls == NULL)
 		return -ENOMEM;
 	rtnl_tc_set_ifindex(TC_CAST(cls), ifindex);
@@ -661,7 +664,7 @@ vsc_tc_flower(struct nl_sock *sk, int ifindex, bool mirred)
 	if (ret == 0)
 		ret = rtnl_flower_set_dst_mac(cls, mac, mask);
 	if (ret == 0 && mirred) {
-		act = rtnl_act_alloc();
+		act = VSC_ALLOC(NULL, rtnl_act_alloc());
 		if (act == NULL)
 			ret = -NLE_NOMEM;
 		if (ret == 0)
@@ -772,7 +775,8 @@ vdev_netvsc_nl_tc_check(char *missing, size_t size)
 		err = vsc_tc_try(sk, ifindex, need);
 		if (need == VSC_TC_FLOWER)
 			flower = err == 0;
-		if (err == -EPERM) {
+		/* not the kernel's answer: nothing is known to be missing */
+		if (err == -EPERM || err == -ENOMEM) {
 			ret = err;
 			break;
 		}

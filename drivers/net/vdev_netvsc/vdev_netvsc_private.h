@@ -198,6 +198,7 @@ struct vdev_netvsc_ctx {
 	char vf_line[VDEV_NETVSC_LINE_LEN]; /**< the line offered */
 	bool vf_attached; /**< fail-safe runs on the VF */
 	uint64_t offers; /**< lines written to the pipe */
+	bool offer_pending; /**< vf_line could not be written: retry */
 };
 
 /** Fail-safe port options shared by the contexts of one instance. */
@@ -233,6 +234,7 @@ struct vdev_netvsc_instance {
 	bool stopping; /**< remove under way: defer nothing more */
 	uint64_t events; /**< link events handled */
 	uint64_t resyncs; /**< resyncs after lost events */
+	bool resync_pending; /**< a resync or an event failed: retry */
 };
 
 /** Probed instances, in probe order. */

@@ -17,6 +17,7 @@
 #include <rte_common.h>
 #include <rte_string_fns.h>
 
+#include "vdev_netvsc_fault.h"
 #include "vdev_netvsc_private.h"
 
 /** Room for a few NetVSCs and their VFs before growing. */
@@ -96,7 +97,8 @@ vdev_netvsc_snapshot_put(struct vdev_netvsc_snapshot *snap,
 	}
 	if (snap->count == snap->size) {
 		unsigned int size = RTE_MAX(snap->size * 2, VSC_SNAPSHOT_MIN);
-		void *grown = realloc(snap->netdev, size * sizeof(*entry));
+		void *grown = VSC_ALLOC(NULL, realloc(snap->netdev,
+						 size * sizeof(*entry)));
 
 		if (grown == NULL)
 			return -ENOMEM;
@@ -128,6 +130,18 @@ vdev_netvsc_snapshot_free(struct vdev_netvsc_snapshot *snap)
 }
 
 /**
+ * Say that a netdevice on the PCI bus could not be read (its sysfs entries
+ * went between listing and reading, as when the device is being removed):
+ * it is no VF candidate until an event of it comes.
+ */
+static void
+vsc_pci_unreadable(const char *ifname, int err)
+{
+	DRV_LOG(NOTICE, "%s: PCI device unreadable in sysfs (%s), not taken"
+		" as a VF", ifname, strerror(-err));
+}
+
+/**
  * Tell from sysfs what a netdevice is.
  *
  * @param[in, out] netdev
@@ -138,13 +152,17 @@ vdev_netvsc_snapshot_free(struct vdev_netvsc_snapshot *snap)
 int
 vdev_netvsc_snapshot_classify(struct vdev_netvsc_netdev *netdev)
 {
+	int ret;
+
 	memset(&netdev->pci, 0, sizeof(netdev->pci));
-	if (vdev_netvsc_sysfs_is_netvsc(netdev->link.name))
+	if (vdev_netvsc_sysfs_is_netvsc(netdev->link.name)) {
 		netdev->kind = VDEV_NETVSC_KIND_NETVSC;
-	else if (vdev_netvsc_sysfs_pci(netdev->link.name, &netdev->pci) == 0)
-		netdev->kind = VDEV_NETVSC_KIND_PCI;
-	else
-		netdev->kind = VDEV_NETVSC_KIND_OTHER;
+		return netdev->kind;
+	}
+	ret = vdev_netvsc_sysfs_pci(netdev->link.name, &netdev->pci);
+	netdev->kind = ret == 0 ? VDEV_NETVSC_KIND_PCI : VDEV_NETVSC_KIND_OTHER;
+	if (ret != 0 && ret != -ENODEV)
+		vsc_pci_unreadable(netdev->link.name, ret);
 	return netdev->kind;
 }
 
@@ -170,9 +188,14 @@ vsc_take_name(const char *ifname, void *opaque)
 	ret = vdev_netvsc_nl_link_get(take->nl, 0, ifname, &netdev.link);
 	if (ret == -ENODEV)
 		return 0; /* gone already, or in another namespace */
-	if (ret == 0 && netdev.kind == VDEV_NETVSC_KIND_PCI &&
-	    vdev_netvsc_sysfs_pci(ifname, &netdev.pci) != 0)
-		return 0;
+	if (ret == 0 && netdev.kind == VDEV_NETVSC_KIND_PCI) {
+		ret = vdev_netvsc_sysfs_pci(ifname, &netdev.pci);
+		if (ret != 0) {
+			if (ret != -ENODEV)
+				vsc_pci_unreadable(ifname, ret);
+			return 0;
+		}
+	}
 	if (ret == 0 && netdev.kind == VDEV_NETVSC_KIND_OTHER)
 		vdev_netvsc_snapshot_classify(&netdev);
 	if (ret == 0)
