@@ -250,6 +250,7 @@ check_doc() {
         tlog "guides: cached result"
     else
         rm -f "$dir/doc.key"
+        mkdir -p "$dir/doc"     # 22.11's wrapper does not make it
         tlog "guides: sphinx-build (a minute or more per tree the first time)"
         (cd "$src" && python3 buildtools/call-sphinx-build.py "$sphinx" "$ver" \
             "$src/doc/guides" "$dir/doc" -a) > "$out" 2>&1 ||

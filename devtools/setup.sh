@@ -46,7 +46,8 @@ packages=(
     # devtools/upstream-series.sh): the kernel's scripts/checkpatch.pl (in
     # linux-source's tarball), its codespell dictionary, coccinelle's
     # spatch for devtools/cocci.sh, Sphinx for the guides
-    linux-source-6.1 codespell coccinelle python3-sphinx python3-sphinx-rtd-theme
+    # (gawk: their awk scripts need more than mawk)
+    linux-source-6.1 codespell coccinelle python3-sphinx python3-sphinx-rtd-theme gawk
     # tests, simulated guest and demo
     iproute2 iputils-ping util-linux procps strace kmod valgrind gnuplot-nox
     # Open vSwitch as a client (sim-ovs): Debian's DPDK build of
