@@ -255,7 +255,8 @@ check_doc() {
         (cd "$src" && python3 buildtools/call-sphinx-build.py "$sphinx" "$ver" \
             "$src/doc/guides" "$dir/doc" -a) > "$out" 2>&1 ||
             echo "sphinx-build failed: ERROR" >> "$out"
-        echo "$key" > "$dir/doc.key"
+        # a failed build is tried again on the next run
+        grep -q '^sphinx-build failed' "$out" || echo "$key" > "$dir/doc.key"
     fi
     # sphinx's own lines ("file:line: WARNING: ...", "ERROR", "CRITICAL")
     grep -E 'WARNING|ERROR|CRITICAL|SEVERE' "$out" > "$dir/sphinx-warnings.txt"

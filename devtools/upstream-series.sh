@@ -121,10 +121,13 @@ ours=$top/$drv
 # ---------------------------------------------------------------------------
 # 1. the series
 
-# meson.build with only the sources among "$@" (upstream's vdev_netvsc.c
-# stays until the patch that replaces it)
+# meson.build with only the sources among "$@". Upstream's vdev_netvsc.c
+# stays until the patch that replaces it, and with it (upstream_c=1) the
+# compiler flags of upstream's meson.build that it needs (no -Wvla ...).
+upstream_c=1
 put_meson() {
     local keep=" $* "
+    {
     awk -v keep="$keep" '
         /^sources = files\(/ { inlist = 1; print; next }
         inlist && /^\)/ { inlist = 0 }
@@ -132,7 +135,11 @@ put_meson() {
             f = $0; gsub(/[ ,\x27]/, "", f)
             if (index(keep, " " f " ") == 0) next
         }
-        { print }' "$ours/meson.build" > "$src/$drv/meson.build"
+        { print }' "$ours/meson.build"
+    if [ $upstream_c = 1 ]; then
+        git_in show "upstream:$drv/meson.build" | sed '1,/^sources = /d'
+    fi
+    } > "$src/$drv/meson.build"
 }
 
 # put FILE... from our driver into the tree
@@ -177,6 +184,7 @@ PY
 
 make_series() {
     git_in reset -q --hard upstream && git_in clean -q -fdx || exit 1
+    upstream_c=1
     put vdev_netvsc_compat.h vdev_netvsc_private.h
     put_meson vdev_netvsc.c
     commit "net/vdev_netvsc: add private headers and libnl dependency
@@ -189,7 +197,8 @@ sources can also be built out of tree against older LTS releases.
 The driver learns about interfaces and routes from netlink through
 libnl-route-3; without it the driver is not built, like other drivers
 with an external dependency. Upstream's vdev_netvsc.c is still the
-only source file until the patch that replaces it."
+only source file, with its compiler flags, until the patch that
+replaces it."
 
     put vdev_netvsc_sysfs.c
     put_meson vdev_netvsc.c vdev_netvsc_sysfs.c
@@ -257,6 +266,7 @@ retrying a stale line for ever. Ports are removed through the public
 device API only."
 
     put vdev_netvsc.c vdev_netvsc_monitor.c
+    upstream_c=0
     put_meson vdev_netvsc.c vdev_netvsc_sysfs.c vdev_netvsc_nl.c vdev_netvsc_snapshot.c \
         vdev_netvsc_args.c vdev_netvsc_select.c vdev_netvsc_context.c vdev_netvsc_monitor.c
     commit "net/vdev_netvsc: probe from snapshot and follow link events
