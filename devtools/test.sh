@@ -214,6 +214,7 @@ else
     clog=$(mktemp)
     bash devtools/dpdk-checks.sh "${tarballs[@]}" < /dev/null 2>&1 | tee "$clog"
     rc=${PIPESTATUS[0]}
+    p= f= s=
     read -r p f s < <(sed -n 's/^dpdk-checks: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' "$clog" | tail -1)
     if [ -n "${p:-}" ]; then
         passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
@@ -249,6 +250,7 @@ else
     slog=$(mktemp)
     bash devtools/upstream-series.sh "$series_tarball" < /dev/null 2>&1 | tee "$slog"
     rc=${PIPESTATUS[0]}
+    p= f=
     read -r p f < <(sed -n 's/^upstream-series: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$slog" | tail -1)
     if [ -n "${p:-}" ]; then
         passed=$((passed + p)) failed=$((failed + f))
