@@ -42,6 +42,12 @@ packages=(
     dpkg-dev xz-utils ca-certificates
     # building DPDK releases (devtools/release-matrix.sh): EAL needs libnuma
     libnuma-dev
+    # DPDK's maintainer checks (devtools/dpdk-checks.sh,
+    # devtools/upstream-series.sh): the kernel's scripts/checkpatch.pl (in
+    # linux-source's tarball), its codespell dictionary, coccinelle's
+    # spatch for devtools/cocci.sh, Sphinx for the guides
+    # (gawk: their awk scripts need more than mawk)
+    linux-source-6.1 codespell coccinelle python3-sphinx python3-sphinx-rtd-theme gawk
     # tests, simulated guest and demo
     iproute2 iputils-ping util-linux procps strace kmod valgrind gnuplot-nox
     # Open vSwitch as a client (sim-ovs): Debian's DPDK build of

@@ -15,19 +15,27 @@
 #    ../shared/dpdk/ (next to this tree) when that directory exists, with
 #    the core sim scenarios on each (RELEASE_TARBALLS="a.tar.xz b.tar.xz"
 #    names others; builds cached in .cache/rel)
-# 6. devtools/fuzz.sh: each libFuzzer target (clang) for FUZZ_SECONDS (60)
-# 7. devtools/sanitize.sh: the unit, sim and fault suites built with ASan and UBSan
+# 6. devtools/dpdk-checks.sh: DPDK's maintainer checks (checkpatches.sh,
+#    check-meson.py, check-spdx-tag.sh, check-dup-includes.sh, cocci.sh,
+#    the guides' Sphinx build) on our driver and guide as a patch to
+#    Debian's 22.11 and to the same tarballs as step 5: one per tree
+# 7. devtools/upstream-series.sh: the upstream patch series against the
+#    26.07 tarball of ../shared/dpdk/ (or SERIES_TARBALL), applied and
+#    built patch by patch: one per patch (skipped without that tarball)
+# 8. devtools/fuzz.sh: each libFuzzer target (clang) for FUZZ_SECONDS (60)
+# 9. devtools/sanitize.sh: the unit, sim and fault suites built with ASan and UBSan
 # The last lines say which tests skipped and why; the very last one is
 # "N passed, N failed, N skipped": the meson tests
 # (build/meson-logs/testlog.json), the nested run, one per row of the
-# release matrix, one per fuzz target, and the sanitizer run's own count. As root,
+# release matrix, one per tree of the DPDK checks, one per patch of the
+# upstream series, one per fuzz target, and the sanitizer run's own count. As root,
 # a sim suite that skipped entirely counts as a failure.
 # Exit status: 0 when nothing failed.
 # Environment: BUILD_DIR (default build; under ~/.cache when the tree lies
 # below a world-writable directory such as /tmp), MESON_TEST_ARGS (extra meson test
 # arguments, e.g. "--suite unit"), SKIP_MATRIX=1 (or SKIP_IN_TREE=1)
-# to leave out step 5,
-# FUZZ_SECONDS (per target), SKIP_FUZZ=1, SKIP_SANITIZE=1 to leave out 6, 7.
+# to leave out step 5, SKIP_CHECKS=1 and SKIP_SERIES=1 to leave out 6 and 7,
+# FUZZ_SECONDS (per target), SKIP_FUZZ=1, SKIP_SANITIZE=1 to leave out 8, 9.
 
 set -uo pipefail
 export LC_ALL=C
@@ -186,6 +194,77 @@ else
         echo "test: the release matrix ended without its summary (exit $rc)"
         failed=$((failed + 1))
     fi
+fi
+
+# the DPDK release tarballs next to the repository (as for the matrix)
+if [ -n "${RELEASE_TARBALLS+set}" ]; then
+    read -r -a tarballs <<< "$RELEASE_TARBALLS"
+else
+    tarballs=()
+    for t in "$top"/../shared/dpdk/dpdk-*.tar.*; do
+        [ -f "$t" ] && tarballs+=("$t")
+    done
+fi
+
+if [ "${SKIP_CHECKS:-0}" = 1 ]; then
+    step "DPDK checks: skipped (SKIP_CHECKS=1)"
+    skipped=$((skipped + 1))
+    echo "DPDK checks: SKIP_CHECKS=1" >> "$skips"
+else
+    step "DPDK checks: DPDK 22.11 (Debian)${tarballs[*]:+ and ${tarballs[*]##*/}}"
+    t0=$(date +%s)
+    clog=$(mktemp)
+    bash devtools/dpdk-checks.sh "${tarballs[@]}" < /dev/null 2>&1 | tee "$clog"
+    rc=${PIPESTATUS[0]}
+    p= f= s=
+    read -r p f s < <(sed -n 's/^dpdk-checks: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' "$clog" | tail -1)
+    if [ -n "${p:-}" ]; then
+        passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+        [ "${s:-0}" = 0 ] || echo "DPDK checks: $s tree(s) with a check that could not run here: $(grep -E '^dpdk-checks: no ' "$clog" | sed 's/^dpdk-checks: //' | tr '\n' ';')" >> "$skips"
+    elif [ "$rc" = 77 ]; then
+        skipped=$((skipped + 1))
+        echo "DPDK checks: $(grep -m1 'SKIP' "$clog" || echo "devtools/dpdk-checks.sh exited 77")" >> "$skips"
+    else
+        echo "test: the DPDK checks ended without their summary (exit $rc)"
+        failed=$((failed + 1))
+    fi
+    rm -f "$clog"
+    echo "test: DPDK checks step took $(( $(date +%s) - t0 )) s"
+fi
+
+series_tarball=${SERIES_TARBALL:-}
+if [ -z "$series_tarball" ]; then
+    for t in "${tarballs[@]}"; do
+        case ${t##*/} in dpdk-26.07.tar.*) series_tarball=$t ;; esac
+    done
+fi
+if [ "${SKIP_SERIES:-0}" = 1 ]; then
+    step "upstream series: skipped (SKIP_SERIES=1)"
+    skipped=$((skipped + 1))
+    echo "upstream series: SKIP_SERIES=1" >> "$skips"
+elif [ -z "$series_tarball" ]; then
+    step "upstream series: skipped (no dpdk-26.07 tarball)"
+    skipped=$((skipped + 1))
+    echo "upstream series: no DPDK 26.07 tarball (../shared/dpdk/dpdk-26.07.tar.xz or SERIES_TARBALL)" >> "$skips"
+else
+    step "upstream series against ${series_tarball##*/}"
+    t0=$(date +%s)
+    slog=$(mktemp)
+    bash devtools/upstream-series.sh "$series_tarball" < /dev/null 2>&1 | tee "$slog"
+    rc=${PIPESTATUS[0]}
+    p= f=
+    read -r p f < <(sed -n 's/^upstream-series: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$slog" | tail -1)
+    if [ -n "${p:-}" ]; then
+        passed=$((passed + p)) failed=$((failed + f))
+    elif [ "$rc" = 77 ]; then
+        skipped=$((skipped + 1))
+        echo "upstream series: $(grep -m1 'SKIP' "$slog" || echo "devtools/upstream-series.sh exited 77")" >> "$skips"
+    else
+        echo "test: the upstream series ended without its summary (exit $rc)"
+        failed=$((failed + 1))
+    fi
+    rm -f "$slog"
+    echo "test: upstream series step took $(( $(date +%s) - t0 )) s"
 fi
 
 if [ "${SKIP_FUZZ:-0}" = 1 ]; then

@@ -277,9 +277,9 @@ def rst_table(meta):
     big = max(ns) if ns else 3000
     want = []
     for n in ns:
-        want.append(("P1", "discovery, %d nd." % n,
+        want.append(("P1", "discovery, %d netdevs" % n,
                      "P1 probe, 4 NetVSCs routed, no port, %d netdevices" % n))
-    want.append(("P1", "4 ports made, %d nd." % big,
+    want.append(("P1", "4 ports made, %d netdevs" % big,
                  "P1 probe, 4 ports created, %d netdevices" % big))
     for label, m in (("idle CPU, 4 ports", "P2 idle CPU, driver share, 4 NetVSCs x 1000"),
                      ("idle syscalls, 4 ports", "P2 idle syscalls, driver share, 4 NetVSCs x 1000"),
@@ -293,7 +293,7 @@ def rst_table(meta):
                      "P4 VF attach, hotplug_poll=%d ms, median" % hp))
         want.append(("P4", "attach p99, %d ms" % hp,
                      "P4 VF attach, hotplug_poll=%d ms, p99" % hp))
-    want.append(("P5", "growth, %d / %d nd." % (big, ns[0] if ns else 100),
+    want.append(("P5", "growth, %d / %d netdevs" % (big, ns[0] if ns else 100),
                  "P5 probe growth P1@%d / P1@%d (routed)" % (big, ns[0] if ns else 100)))
     units = {"ms": " ms", "ms/s": " ms/s", "1/s": " /s", "x": " x"}
     cells = [("Id", "Measure", "Target", "Ours", "Upstream", "Ratio", "Met")]
@@ -312,8 +312,7 @@ def rst_table(meta):
     rule = "   " + "  ".join("=" * x for x in w)
     out = [".. results: begin, filled by devtools/benchmark.sh; do not edit by hand",
            "",
-           ".. table:: Benchmark results (medians; ratio = ours / upstream;"
-           " nd. = netdevices)",
+           ".. table:: Benchmark results (medians; ratio = ours / upstream)",
            "",
            rule,
            "   " + "  ".join(c.ljust(x) for c, x in zip(cells[0], w)).rstrip(),

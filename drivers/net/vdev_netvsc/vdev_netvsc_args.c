@@ -115,11 +115,11 @@ vsc_arg_flag(const char *key, const char *value, bool *flag, bool *seen)
 		return -EINVAL;
 	}
 	*seen = true;
-	if (strcmp(value, "0") == 0)
+	if (strcmp(value, "0") == 0) {
 		*flag = false;
-	else if (strcmp(value, "1") == 0)
+	} else if (strcmp(value, "1") == 0) {
 		*flag = true;
-	else {
+	} else {
 		DRV_LOG(ERR, "%s=%s: must be 0 or 1", key, value);
 		return -EINVAL;
 	}

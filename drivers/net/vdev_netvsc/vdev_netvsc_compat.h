@@ -10,6 +10,10 @@
 #ifndef VDEV_NETVSC_COMPAT_H
 #define VDEV_NETVSC_COMPAT_H
 
+#include <stdarg.h>
+#include <stdint.h>
+
+#include <rte_common.h>
 #include <rte_log.h>
 #include <rte_version.h>
 
@@ -21,15 +25,28 @@ extern int vdev_netvsc_logtype;
 	RTE_LOG_LINE(level, VDEV_NETVSC, "" __VA_ARGS__)
 #define RTE_LOGTYPE_VDEV_NETVSC vdev_netvsc_logtype
 #else
-/* 22.11: RTE_LOG takes a static logtype, so call rte_log() directly. */
+/*
+ * Before 24.03: no RTE_LOG_LINE. Log through rte_vlog() with the prefix
+ * and the newline that RTE_LOG_LINE adds.
+ */
+static inline void __rte_format_printf(2, 3)
+vdev_netvsc_log(uint32_t level, const char *format, ...)
+{
+	va_list ap;
+
+	va_start(ap, format);
+	rte_vlog(level, vdev_netvsc_logtype, format, ap);
+	va_end(ap);
+}
+
 #define DRV_LOG(level, ...) \
-	rte_log(RTE_LOG_ ## level, vdev_netvsc_logtype, \
-		RTE_FMT("vdev_netvsc: " RTE_FMT_HEAD(__VA_ARGS__,) "\n", \
-			RTE_FMT_TAIL(__VA_ARGS__,)))
+	vdev_netvsc_log(RTE_LOG_ ## level, \
+		RTE_FMT("vdev_netvsc: " RTE_FMT_HEAD(__VA_ARGS__ ,) "\n", \
+			RTE_FMT_TAIL(__VA_ARGS__ ,)))
 #endif
 
 /* Telemetry: 23.03 renamed the unsigned dict helper. */
-#if RTE_VERSION >= RTE_VERSION_NUM(23, 3, 0, 0)
+#if RTE_VERSION_NUM(23, 3, 0, 0) <= RTE_VERSION
 #define VDEV_NETVSC_TEL_ADD_U64(d, name, v) rte_tel_data_add_dict_uint(d, name, v)
 #else
 #define VDEV_NETVSC_TEL_ADD_U64(d, name, v) rte_tel_data_add_dict_u64(d, name, v)
@@ -45,7 +62,7 @@ extern int vdev_netvsc_logtype;
  * Releases between 25.11 and 26.07 were not checked, hence the bound.
  * See vsc_port_remove() (vdev_netvsc_context.c) for what depends on it.
  */
-#if RTE_VERSION >= RTE_VERSION_NUM(26, 7, 0, 0)
+#if RTE_VERSION_NUM(26, 7, 0, 0) <= RTE_VERSION
 #define VDEV_NETVSC_VDEV_CLEANUP_SAFE 1
 #else
 #define VDEV_NETVSC_VDEV_CLEANUP_SAFE 0

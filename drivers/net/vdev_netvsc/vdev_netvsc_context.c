@@ -288,8 +288,8 @@ vsc_port_args(const struct vdev_netvsc_ctx *ctx,
 		snprintf(tap, sizeof(tap), ",dev(" VDEV_NETVSC_TAP_PREFIX
 			 "%u,remote=%s)", ctx->id, ctx->if_name);
 	if (opts->hotplug_poll != 0)
-		snprintf(poll, sizeof(poll), "hotplug_poll=%" PRIu64 ",",
-			 opts->hotplug_poll);
+		snprintf(poll, sizeof(poll), "hotplug_poll=%ju,",
+			 (uintmax_t)opts->hotplug_poll);
 	n = snprintf(args, size, "mac=%s,%sfd(%d)%s", mac, poll, ctx->pipe[0],
 		     tap);
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;

@@ -48,34 +48,34 @@ static void
 vsc_monitor_event(const struct vdev_netvsc_link *link, bool removed, void *arg)
 {
 	struct vdev_netvsc_instance *inst = arg;
-	struct vdev_netvsc_netdev *nd;
+	struct vdev_netvsc_netdev *netdev;
 	struct vdev_netvsc_netdev fresh = { .link = *link };
 
 	/* The kernel numbers netdevices from 1: anything else is not one. */
 	if (link->ifindex <= 0)
 		return;
 	inst->events++;
-	nd = vdev_netvsc_snapshot_find(&inst->snap, link->ifindex);
+	netdev = vdev_netvsc_snapshot_find(&inst->snap, link->ifindex);
 	if (removed) {
-		if (nd != NULL)
+		if (netdev != NULL)
 			vdev_netvsc_snapshot_del(&inst->snap, link->ifindex);
 		return;
 	}
-	if (nd != NULL && nd->kind != VDEV_NETVSC_KIND_OTHER) {
+	if (netdev != NULL && netdev->kind != VDEV_NETVSC_KIND_OTHER) {
 		/* Renamed, re-mastered or re-addressed: sysfs kind holds. */
-		nd->link = *link;
+		netdev->link = *link;
 		return;
 	}
 	if (!vsc_monitor_relevant(inst, link)) {
-		if (nd != NULL)
-			nd->link = *link;
+		if (netdev != NULL)
+			netdev->link = *link;
 		return;
 	}
 	/* A VF candidate, maybe new: sysfs tells whether it is on PCI. */
 	vdev_netvsc_snapshot_classify(&fresh);
-	if (nd != NULL)
-		fresh.routed = nd->routed;
-	if ((nd != NULL || fresh.kind != VDEV_NETVSC_KIND_OTHER) &&
+	if (netdev != NULL)
+		fresh.routed = netdev->routed;
+	if ((netdev != NULL || fresh.kind != VDEV_NETVSC_KIND_OTHER) &&
 	    vdev_netvsc_snapshot_put(&inst->snap, &fresh) != 0) {
 		/* The event is lost to the snapshot: a fresh one will tell. */
 		DRV_LOG(ERR, "%s: link event of %s lost: %s, will resync",
@@ -126,15 +126,15 @@ vsc_monitor_sync(struct vdev_netvsc_instance *inst)
 	if (ret != 0)
 		return;
 	LIST_FOREACH(ctx, &inst->ctx_list, next) {
-		struct vdev_netvsc_netdev nd = { .kind = VDEV_NETVSC_KIND_OTHER };
+		struct vdev_netvsc_netdev netdev = { .kind = VDEV_NETVSC_KIND_OTHER };
 
 		if (vdev_netvsc_snapshot_find(&snap, ctx->ifindex) != NULL)
 			continue;
 		if (vdev_netvsc_nl_link_get(inst->nl, ctx->ifindex, NULL,
-					    &nd.link) != 0)
+					    &netdev.link) != 0)
 			continue;
-		vdev_netvsc_snapshot_classify(&nd);
-		vdev_netvsc_snapshot_put(&snap, &nd);
+		vdev_netvsc_snapshot_classify(&netdev);
+		vdev_netvsc_snapshot_put(&snap, &netdev);
 	}
 	vdev_netvsc_snapshot_free(&inst->snap);
 	inst->snap = snap;

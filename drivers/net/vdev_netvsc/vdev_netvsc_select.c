@@ -49,13 +49,13 @@ vsc_select_vf_owner(const struct vdev_netvsc_snapshot *snap,
 
 /** Take a named netdevice, warning when the kernel uses it. */
 static int
-vsc_select_named(const struct vdev_netvsc_netdev *nd, const char *how,
+vsc_select_named(const struct vdev_netvsc_netdev *netdev, const char *how,
 		 int *ifindex, unsigned int max, unsigned int *count)
 {
-	if (nd->routed)
+	if (netdev->routed)
 		DRV_LOG(WARNING, "%s: %s carries IP addresses, taken anyway as it"
-			" is named", how, nd->link.name);
-	return vsc_select_add(ifindex, max, count, nd->link.ifindex);
+			" is named", how, netdev->link.name);
+	return vsc_select_add(ifindex, max, count, netdev->link.ifindex);
 }
 
 /** Resolve one iface= value. */
@@ -64,20 +64,20 @@ vsc_select_iface(const struct vdev_netvsc_args *args,
 		 const struct vdev_netvsc_snapshot *snap, const char *name,
 		 int *ifindex, unsigned int max, unsigned int *count)
 {
-	const struct vdev_netvsc_netdev *nd;
+	const struct vdev_netvsc_netdev *netdev;
 	const struct vdev_netvsc_netdev *owner;
 	char how[IF_NAMESIZE + 8];
 
 	snprintf(how, sizeof(how), "iface=%s", name);
-	nd = vdev_netvsc_snapshot_find_name(snap, name);
-	if (nd == NULL) {
+	netdev = vdev_netvsc_snapshot_find_name(snap, name);
+	if (netdev == NULL) {
 		DRV_LOG(ERR, "%s: no such interface", how);
 		return -ENODEV;
 	}
-	if (nd->kind == VDEV_NETVSC_KIND_NETVSC)
-		return vsc_select_named(nd, how, ifindex, max, count);
-	if (nd->kind == VDEV_NETVSC_KIND_PCI) {
-		owner = vsc_select_vf_owner(snap, nd);
+	if (netdev->kind == VDEV_NETVSC_KIND_NETVSC)
+		return vsc_select_named(netdev, how, ifindex, max, count);
+	if (netdev->kind == VDEV_NETVSC_KIND_PCI) {
+		owner = vsc_select_vf_owner(snap, netdev);
 		if (owner != NULL) {
 			DRV_LOG(NOTICE, "%s: a VF of NetVSC %s, taking %s", how,
 				owner->link.name, owner->link.name);
@@ -85,7 +85,7 @@ vsc_select_iface(const struct vdev_netvsc_args *args,
 		}
 	}
 	if (args->force)
-		return vsc_select_named(nd, how, ifindex, max, count);
+		return vsc_select_named(netdev, how, ifindex, max, count);
 	DRV_LOG(ERR, "%s: not a NetVSC interface (force=1 takes it anyway)",
 		how);
 	return -ENODEV;
@@ -105,15 +105,16 @@ vsc_select_mac(const struct vdev_netvsc_args *args,
 	strcpy(how, "mac=");
 	rte_ether_format_addr(how + 4, sizeof(how) - 4, mac);
 	for (i = 0; i != snap->count; ++i) {
-		const struct vdev_netvsc_netdev *nd = &snap->netdev[i];
+		const struct vdev_netvsc_netdev *netdev = &snap->netdev[i];
 
-		if (!rte_is_same_ether_addr(&nd->link.mac, mac))
+		if (!rte_is_same_ether_addr(&netdev->link.mac, mac))
 			continue;
-		if (nd->kind == VDEV_NETVSC_KIND_NETVSC)
-			return vsc_select_named(nd, how, ifindex, max, count);
+		if (netdev->kind == VDEV_NETVSC_KIND_NETVSC)
+			return vsc_select_named(netdev, how, ifindex, max,
+						count);
 		/* A VF shares the MAC of its NetVSC: prefer anything else. */
 		if (other == NULL || other->kind == VDEV_NETVSC_KIND_PCI)
-			other = nd;
+			other = netdev;
 	}
 	if (other != NULL && args->force)
 		return vsc_select_named(other, how, ifindex, max, count);
@@ -164,17 +165,17 @@ vdev_netvsc_select(const struct vdev_netvsc_args *args,
 		return ret;
 	}
 	for (i = 0; i != snap->count && ret == 0; ++i) {
-		const struct vdev_netvsc_netdev *nd = &snap->netdev[i];
+		const struct vdev_netvsc_netdev *netdev = &snap->netdev[i];
 
-		if (nd->kind != VDEV_NETVSC_KIND_NETVSC)
+		if (netdev->kind != VDEV_NETVSC_KIND_NETVSC)
 			continue;
-		if (nd->routed) {
+		if (netdev->routed) {
 			DRV_LOG(INFO, "%s: skipped, in use by the kernel (IPv4 or"
 				" global IPv6 address); name it with iface= to"
-				" take it", nd->link.name);
+				" take it", netdev->link.name);
 			continue;
 		}
-		ret = vsc_select_add(ifindex, max, count, nd->link.ifindex);
+		ret = vsc_select_add(ifindex, max, count, netdev->link.ifindex);
 	}
 	return ret;
 }
@@ -196,16 +197,17 @@ vdev_netvsc_vf_find(const struct vdev_netvsc_snapshot *snap,
 	if (netvsc == NULL)
 		return NULL;
 	for (i = 0; i != snap->count; ++i) {
-		const struct vdev_netvsc_netdev *nd = &snap->netdev[i];
+		const struct vdev_netvsc_netdev *netdev = &snap->netdev[i];
 
-		if (nd->kind != VDEV_NETVSC_KIND_PCI ||
-		    nd->link.ifindex == netvsc->link.ifindex)
+		if (netdev->kind != VDEV_NETVSC_KIND_PCI ||
+		    netdev->link.ifindex == netvsc->link.ifindex)
 			continue;
-		if (nd->link.master == netvsc->link.ifindex)
-			return nd;
-		if (by_mac == NULL && nd->link.master == 0 &&
-		    rte_is_same_ether_addr(&nd->link.mac, &netvsc->link.mac))
-			by_mac = nd;
+		if (netdev->link.master == netvsc->link.ifindex)
+			return netdev;
+		if (by_mac == NULL && netdev->link.master == 0 &&
+		    rte_is_same_ether_addr(&netdev->link.mac,
+					   &netvsc->link.mac))
+			by_mac = netdev;
 	}
 	return by_mac;
 }

@@ -281,17 +281,17 @@ vsc_take_mac_unmatched(const struct vsc_take *take)
 /** Whether the routed state of a netdevice matters to a selection. */
 static bool
 vsc_take_needs_routed(const struct vdev_netvsc_args *args,
-		      const struct vdev_netvsc_netdev *nd)
+		      const struct vdev_netvsc_netdev *netdev)
 {
 	unsigned int i;
 
-	if (nd->kind == VDEV_NETVSC_KIND_NETVSC)
+	if (netdev->kind == VDEV_NETVSC_KIND_NETVSC)
 		return true;
 	for (i = 0; i != args->iface_n; ++i)
-		if (strcmp(args->iface[i], nd->link.name) == 0)
+		if (strcmp(args->iface[i], netdev->link.name) == 0)
 			return true;
 	for (i = 0; i != args->mac_n; ++i)
-		if (rte_is_same_ether_addr(&args->mac[i], &nd->link.mac))
+		if (rte_is_same_ether_addr(&args->mac[i], &netdev->link.mac))
 			return true;
 	return false;
 }
@@ -304,17 +304,18 @@ vsc_take_uppers(struct vdev_netvsc_snapshot *snap)
 	unsigned int i;
 
 	for (i = 0; i != snap->count; ++i) {
-		struct vdev_netvsc_netdev *nd = &snap->netdev[i];
+		struct vdev_netvsc_netdev *netdev = &snap->netdev[i];
 		const struct vdev_netvsc_netdev *master;
 
-		if (nd->kind != VDEV_NETVSC_KIND_PCI || nd->link.master != 0)
+		if (netdev->kind != VDEV_NETVSC_KIND_PCI ||
+		    netdev->link.master != 0)
 			continue;
-		if (vdev_netvsc_sysfs_upper(nd->link.name, upper,
+		if (vdev_netvsc_sysfs_upper(netdev->link.name, upper,
 					    sizeof(upper)) != 0)
 			continue;
 		master = vdev_netvsc_snapshot_find_name(snap, upper);
 		if (master != NULL)
-			nd->link.master = master->link.ifindex;
+			netdev->link.master = master->link.ifindex;
 	}
 }
 
@@ -353,12 +354,12 @@ vdev_netvsc_snapshot_take(struct vdev_netvsc_snapshot *snap,
 		goto error;
 	take.kind = VDEV_NETVSC_KIND_OTHER; /* classified from sysfs */
 	for (i = 0; i != args->iface_n && take.err == 0; ++i) {
-		const struct vdev_netvsc_netdev *nd;
+		const struct vdev_netvsc_netdev *netdev;
 
 		vsc_take_name(args->iface[i], &take);
-		nd = vdev_netvsc_snapshot_find_name(snap, args->iface[i]);
-		if (nd != NULL && take.err == 0)
-			take.err = vsc_take_index(&take, nd->link.master);
+		netdev = vdev_netvsc_snapshot_find_name(snap, args->iface[i]);
+		if (netdev != NULL && take.err == 0)
+			take.err = vsc_take_index(&take, netdev->link.master);
 	}
 	if (take.err != 0)
 		goto error;
@@ -380,16 +381,16 @@ vdev_netvsc_snapshot_take(struct vdev_netvsc_snapshot *snap,
 	}
 	vsc_take_uppers(snap);
 	for (i = 0; i != snap->count; ++i) {
-		struct vdev_netvsc_netdev *nd = &snap->netdev[i];
+		struct vdev_netvsc_netdev *netdev = &snap->netdev[i];
 
-		if (!vsc_take_needs_routed(args, nd))
+		if (!vsc_take_needs_routed(args, netdev))
 			continue;
-		ret = vdev_netvsc_nl_routed(nl, nd->link.ifindex);
+		ret = vdev_netvsc_nl_routed(nl, netdev->link.ifindex);
 		if (ret < 0) {
 			take.err = ret;
 			goto error;
 		}
-		nd->routed = ret;
+		netdev->routed = ret;
 	}
 	return 0;
 error:

@@ -1,0 +1,426 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+#
+# The upstream patch series: our driver and guide in place of DPDK's, as
+# small patches against a DPDK 26.07 tree, then the proof that it applies
+# and builds patch by patch.
+#
+#   bash devtools/upstream-series.sh [--no-check] DPDK-26.07-TREE-OR-TARBALL [OUTDIR]
+#
+#  1. A git copy of the tree in .cache/series/<version>-<id>/src (made
+#     once; tag "upstream"). The series is committed on top of it from
+#     this repository's current files, with fixed author, dates and
+#     messages (below), and written with git format-patch into OUTDIR
+#     (default .cache/series/patches): the same files give the same
+#     patches, byte for byte. Each intermediate meson.build is ours with
+#     only the sources present so far; the release-notes entry
+#     (doc/upstream/release_notes.rst) goes among the driver entries of the
+#     tree's newest doc/guides/rel_notes/release_*.rst.
+#  2. The check: the copy reset to upstream, then for each patch, git am,
+#     an incremental build of the minimal DPDK of devtools/release-matrix.sh
+#     (bus/pci, bus/vdev, mempool/ring, net/null, net/tap, net/failsafe,
+#     net/vdev_netvsc, dpdk-testpmd; the first build takes minutes, it is
+#     kept in .cache/series/<version>-<id>/build), with no warning in our
+#     driver's build steps, and the tree's devtools/checkpatches.sh (the
+#     kernel's checkpatch.pl and codespell's dictionary, as
+#     devtools/dpdk-checks.sh finds them) with no finding.
+#
+# One line per patch (am, build, warnings, checkpatch findings), then
+# "upstream-series: N passed, N failed" (one per patch). Exit status 0
+# when every patch passed, 1 otherwise, 77 when it cannot run (no tree
+# given, no meson/ninja/git).
+#
+# --no-check: step 1 only.
+# Environment: SERIES_CACHE (default .cache/series), JOBS (build jobs,
+# default 2), DPDK_CHECKPATCH_PATH, DPDK_CHECKPATCH_CODESPELL.
+
+set -uo pipefail
+export LC_ALL=C
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cache=${SERIES_CACHE:-$top/.cache/series}
+jobs=${JOBS:-2}
+check=1 args=()
+for a in "$@"; do
+    case $a in
+    -h|--help) sed -n '3,/^$/s/^# \{0,1\}//p' "$0"; exit 0 ;;
+    --no-check) check=0 ;;
+    *) args+=("$a") ;;
+    esac
+done
+in=${args[0]:-}
+outdir=${args[1]:-$cache/patches}
+log() { printf 'upstream-series: %s\n' "$*"; }
+[ -n "$in" ] || { log "SKIP: no DPDK 26.07 tree or tarball given"; exit 77; }
+case $in in /*) ;; *) in=$PWD/$in ;; esac
+case $outdir in /*) ;; *) outdir=$PWD/$outdir ;; esac
+for t in git meson ninja python3; do
+    command -v $t >/dev/null || { log "SKIP: $t is needed (devtools/setup.sh)"; exit 77; }
+done
+mkdir -p "$cache" || exit 1
+
+email=$(git -C "$top" log -1 --format=%ae 2>/dev/null)
+[ -n "$email" ] || email=$(sed -n 's/^M: .*<\(.*\)>$/\1/p' "$top/MAINTAINERS" | head -n 1)
+email=${email:-dev@vdev-netvsc.invalid}
+name="vdev_netvsc authors"
+signoff="Signed-off-by: $name <$email>"
+export GIT_AUTHOR_DATE='2026-01-01T00:00:00Z' GIT_COMMITTER_DATE='2026-01-01T00:00:00Z'
+git_in() { git -C "$src" -c user.name="$name" -c user.email="$email" \
+    -c core.autocrlf=false -c commit.gpgsign=false -c am.threeWay=false "$@"; }
+
+# ---------------------------------------------------------------------------
+# the tree: as devtools/dpdk-checks.sh, in our own cache
+
+release_dir() {
+    local id v tmp d
+    if [ -f "$in" ]; then
+        id=$(sha256sum "$in" | cut -c1-10)
+    elif [ -f "$in/VERSION" ]; then
+        in=$(cd "$in" && pwd)
+        id=$({ echo "$in"; cat "$in/VERSION" 2>/dev/null; } | sha256sum | cut -c1-10)
+    else
+        log "$in: neither a DPDK source tree nor a tarball"
+        return 1
+    fi
+    for d in "$cache"/*-"$id"; do
+        if [ -f "$d/src/VERSION" ] && git -C "$d/src" rev-parse -q --verify upstream >/dev/null; then
+            dir=$d src=$d/src
+            return 0
+        fi
+    done
+    tmp=$cache/.new-$id
+    rm -rf "$tmp"
+    mkdir -p "$tmp/src"
+    if [ -f "$in" ]; then
+        log "unpacking $in"
+        tar -xf "$in" -C "$tmp/src" --strip-components=1 ||
+            { rm -rf "$tmp"; log "cannot unpack $in"; return 1; }
+    else
+        log "copying $in"
+        cp -a "$in/." "$tmp/src/" && rm -rf "$tmp/src/.git" || { rm -rf "$tmp"; return 1; }
+    fi
+    [ -f "$tmp/src/VERSION" ] && [ -f "$tmp/src/devtools/checkpatches.sh" ] ||
+        { rm -rf "$tmp"; log "$in: not a DPDK source tree"; return 1; }
+    src=$tmp/src
+    { git_in init -q && git_in add -A -f . && git_in commit -q -m "DPDK $(cat "$src/VERSION")" &&
+      git_in tag upstream; } || { rm -rf "$tmp"; log "cannot make a git copy of $in"; return 1; }
+    v=$(cat "$tmp/src/VERSION")
+    dir=$cache/$v-$id
+    rm -rf "$dir"
+    mv "$tmp" "$dir"
+    src=$dir/src
+}
+
+release_dir || exit 1
+ver=$(cat "$src/VERSION")
+case $ver in 26.07*) ;; *) log "note: DPDK $ver, the series is meant for 26.07" ;; esac
+drv=drivers/net/vdev_netvsc
+ours=$top/$drv
+
+# ---------------------------------------------------------------------------
+# 1. the series
+
+# meson.build with only the sources among "$@". Upstream's vdev_netvsc.c
+# stays until the patch that replaces it, and with it (upstream_c=1) the
+# compiler flags of upstream's meson.build that it needs (no -Wvla ...).
+upstream_c=1
+put_meson() {
+    local keep=" $* "
+    {
+    awk -v keep="$keep" '
+        /^sources = files\(/ { inlist = 1; print; next }
+        inlist && /^\)/ { inlist = 0 }
+        inlist {
+            f = $0; gsub(/[ ,\x27]/, "", f)
+            if (index(keep, " " f " ") == 0) next
+        }
+        { print }' "$ours/meson.build"
+    if [ $upstream_c = 1 ]; then
+        git_in show "upstream:$drv/meson.build" | sed '1,/^sources = /d'
+    fi
+    } > "$src/$drv/meson.build"
+}
+
+# put FILE... from our driver into the tree
+put() { local f; for f in "$@"; do cp "$ours/$f" "$src/$drv/$f"; done; }
+
+# commit MESSAGE (subject, blank line, body) with our sign-off
+commit() {
+    git_in add -A "$drv" doc >/dev/null &&
+    printf '%s\n\n%s\n' "$1" "$signoff" | git_in commit -q -F - ||
+        { log "cannot commit: ${1%%$'\n'*}"; exit 1; }
+}
+
+# the newest release notes of the tree, with our entry at the end of the
+# driver updates in "New Features" (before the first entry that sorts
+# after "Updated Microsoft vdev_netvsc" among the Updated/Added driver
+# entries, else before "Removed Items")
+put_release_notes() {
+    local notes
+    notes=$(ls "$src"/doc/guides/rel_notes/release_[0-9]*_[0-9]*.rst | sort -V | tail -n 1)
+    python3 - "$notes" "$top/doc/upstream/release_notes.rst" <<'PY'
+import re, sys
+path, entry = sys.argv[1], open(sys.argv[2]).read().rstrip("\n") + "\n"
+lines = open(path).read().split("\n")
+start = next(i for i, l in enumerate(lines) if l == "New Features")
+end = next(i for i in range(start + 2, len(lines))
+           if i + 1 < len(lines) and re.fullmatch(r"-+", lines[i + 1]) and lines[i])
+at = end
+for i in range(start, end):
+    m = re.match(r"\* \*\*Updated (.*) (ethernet |net )?driver", lines[i])
+    if m and m.group(1).lower() > "microsoft vdev_netvsc":
+        at = i
+        break
+if at == end:               # before the blank lines that end the section
+    while lines[at - 1] == "":
+        at -= 1
+    lines[at:at] = [""] + entry.split("\n")[:-1]
+else:
+    lines[at:at] = entry.split("\n")[:-1] + [""]
+open(path, "w").write("\n".join(lines))
+PY
+}
+
+make_series() {
+    git_in reset -q --hard upstream && git_in clean -q -fdx || exit 1
+    upstream_c=1
+    put vdev_netvsc_compat.h vdev_netvsc_private.h
+    put_meson vdev_netvsc.c
+    commit "net/vdev_netvsc: add private headers and libnl dependency
+
+The reworked driver is split into small files, one concern each, that
+share the types and functions of vdev_netvsc_private.h. What differs
+between DPDK releases stays in vdev_netvsc_compat.h, so that the same
+sources can also be built out of tree against older LTS releases.
+
+The driver learns about interfaces and routes from netlink through
+libnl-route-3; without it the driver is not built, like other drivers
+with an external dependency. Upstream's vdev_netvsc.c is still the
+only source file, with its compiler flags, until the patch that
+replaces it."
+
+    put vdev_netvsc_sysfs.c
+    put_meson vdev_netvsc.c vdev_netvsc_sysfs.c
+    commit "net/vdev_netvsc: find NetVSC and PCI netdevices in sysfs
+
+Reading the class_id of every netdevice costs one open per netdevice of
+the system. The VMBus and PCI device trees in sysfs list the few
+netdevices that matter: the NetVSC interfaces, and the PCI netdevices
+that may be their VFs; the upper_ links give a VF's master as well."
+
+    put vdev_netvsc_nl.c
+    put_meson vdev_netvsc.c vdev_netvsc_sysfs.c vdev_netvsc_nl.c
+    commit "net/vdev_netvsc: add netlink link and address queries
+
+Link attributes (name, MAC address, master, state) and addresses come
+from rtnetlink through libnl-route-3. The address dump is read to its
+end and filtered by the kernel where it can, so that an interface with
+many addresses, or a system with many interfaces, is not misread; an
+IPv6 link-local address does not make an interface routed. A separate
+socket subscribed to link events lets the driver react to a VF instead
+of polling for it."
+
+    put vdev_netvsc_snapshot.c
+    put_meson vdev_netvsc.c vdev_netvsc_sysfs.c vdev_netvsc_nl.c vdev_netvsc_snapshot.c
+    commit "net/vdev_netvsc: add a snapshot of the candidate netdevices
+
+One pass over sysfs and netlink gives the NetVSC interfaces and PCI
+netdevices with their links, and whether each NetVSC carries routes.
+Selection and VF pairing then work on this snapshot, and the link
+monitor keeps it up to date from events instead of rescanning."
+
+    put vdev_netvsc_args.c
+    put_meson vdev_netvsc.c vdev_netvsc_sysfs.c vdev_netvsc_nl.c vdev_netvsc_snapshot.c \
+        vdev_netvsc_args.c
+    commit "net/vdev_netvsc: parse device arguments with kvargs
+
+iface= and mac= may now repeat and mix, and hotplug_poll is passed on
+to fail-safe. Bad arguments, unknown keys and duplicate flags fail the
+probe with a message that names them, instead of a probe that returns
+0 and leaves the mistake unnoticed."
+
+    put vdev_netvsc_select.c
+    put_meson vdev_netvsc.c vdev_netvsc_sysfs.c vdev_netvsc_nl.c vdev_netvsc_snapshot.c \
+        vdev_netvsc_args.c vdev_netvsc_select.c
+    commit "net/vdev_netvsc: select interfaces and pair VFs
+
+Named interfaces are taken even when routed, with a warning; otherwise
+every unrouted NetVSC interface is. The VF enslaved to a NetVSC is
+preferred; a PCI netdevice with the same MAC address is taken only
+when it has no master, so that a device enslaved elsewhere is not
+taken by mistake. A MANA VF is named with its MAC address as well, to
+attach the right port of the shared PCI device."
+
+    put vdev_netvsc_context.c
+    put_meson vdev_netvsc.c vdev_netvsc_sysfs.c vdev_netvsc_nl.c vdev_netvsc_snapshot.c \
+        vdev_netvsc_args.c vdev_netvsc_select.c vdev_netvsc_context.c
+    commit "net/vdev_netvsc: create a fail-safe port per interface
+
+Each port gets the NetVSC's MAC address from the start, so that a port
+created while no sub-device can be probed does not get a random one.
+The pipe to fail-safe holds the current VF only, is empty while there
+is none, and is written only when something changed: a VF that comes
+back at another PCI address is attached again instead of fail-safe
+retrying a stale line for ever. Ports are removed through the public
+device API only."
+
+    put vdev_netvsc.c vdev_netvsc_monitor.c
+    upstream_c=0
+    put_meson vdev_netvsc.c vdev_netvsc_sysfs.c vdev_netvsc_nl.c vdev_netvsc_snapshot.c \
+        vdev_netvsc_args.c vdev_netvsc_select.c vdev_netvsc_context.c vdev_netvsc_monitor.c
+    commit "net/vdev_netvsc: probe from snapshot and follow link events
+
+The probe takes a snapshot, selects interfaces and creates their ports;
+link events from netlink, read on an interrupt handler, then keep the
+snapshot and the ports' VFs up to date. This replaces the alarm that
+rescanned every netdevice of the system once per second for as long as
+the process runs: an idle process costs nothing, and a new VF is seen
+within milliseconds. A socket overrun triggers a fresh snapshot rather
+than a missed VF."
+
+    put vdev_netvsc_telemetry.c
+    cp "$ours/meson.build" "$src/$drv/meson.build"
+    commit "net/vdev_netvsc: add telemetry commands
+
+/vdev_netvsc/list gives the fail-safe ports of every instance, and
+/vdev_netvsc/info the state of one port (its NetVSC interface, its VF,
+whether fail-safe runs on the VF, the lines written to the pipe, link
+events and resyncs), to tell why a VF is or is not used without
+turning on debug logs."
+
+    cp "$top/doc/guides/nics/vdev_netvsc.rst" "$src/doc/guides/nics/"
+    local f
+    for f in "$top"/doc/guides/nics/img/*vdev_netvsc*; do
+        [ -f "$f" ] && cp "$f" "$src/doc/guides/nics/img/"
+    done
+    commit "net/vdev_netvsc: update the guide
+
+Describe how interfaces and VFs are chosen, every device argument, the
+pipe to fail-safe, hot-plug, removal, kernel requirements and
+limitations of the reworked driver, and how it differs from the
+previous one."
+
+    put_release_notes
+    commit "net/vdev_netvsc: announce the rework in release notes
+
+The driver changes how it finds VFs and what fail-safe sees; users
+upgrading should know."
+
+    [ -z "$(git_in status --porcelain)" ] || { log "series left files uncommitted"; exit 1; }
+    # the series' end must be our files exactly
+    diff -r "$ours" "$src/$drv" > /dev/null ||
+        { log "the series does not end with our driver"; exit 1; }
+    rm -rf "$outdir"
+    mkdir -p "$outdir"
+    git_in format-patch -q --no-signature --find-renames -o "$outdir" upstream..HEAD ||
+        { log "git format-patch failed"; exit 1; }
+    git_in reset -q --hard upstream
+}
+
+t0=$SECONDS
+make_series
+mapfile -t patches < <(ls "$outdir"/*.patch)
+log "${#patches[@]} patches in $outdir"
+[ $check = 1 ] || exit 0
+
+# ---------------------------------------------------------------------------
+# 2. the check: apply, build, checkpatches.sh, patch by patch
+
+checkpatch=${DPDK_CHECKPATCH_PATH:-$top/.cache/checkpatch/checkpatch.pl}
+if [ ! -x "$checkpatch" ]; then
+    ksrc=$(ls -1 /usr/src/linux-source-*.tar.* 2>/dev/null | sort -V | tail -n 1)
+    if [ -n "$ksrc" ]; then
+        log "unpacking scripts/checkpatch.pl from $ksrc"
+        mkdir -p "$top/.cache/checkpatch"
+        tar -xf "$ksrc" -C "$top/.cache/checkpatch" --strip-components=2 --wildcards \
+            '*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+            '*/scripts/const_structs.checkpatch'
+    fi
+fi
+codespell=${DPDK_CHECKPATCH_CODESPELL:-$(python3 -c 'import codespell_lib, os; print(os.path.join(os.path.dirname(codespell_lib.__file__), "data", "dictionary.txt"))' 2>/dev/null)}
+cp_ok=1
+[ -x "$checkpatch" ] && [ -f "$codespell" ] ||
+    { cp_ok=0; log "no checkpatch.pl or codespell dictionary: checkpatch column FAIL (devtools/setup.sh)"; }
+
+# the minimal DPDK of devtools/release-matrix.sh, without installing
+bld=$dir/build
+opts=(--libdir=lib -Ddefault_library=shared -Dbuildtype=release -Dplatform=generic
+    -Denable_drivers=bus/pci,bus/vdev,mempool/ring,net/null,net/tap,net/failsafe,net/vdev_netvsc
+    -Denable_apps=test-pmd -Denable_docs=false -Dtests=false -Dexamples=
+    -Dcheck_includes=false -Denable_driver_sdk=true)
+if grep -q "option('enable_libs'" "$src/meson_options.txt"; then
+    opts+=(-Denable_libs=gso)
+else
+    opts+=(-Ddisable_libs=bitratestats,cfgfile,flow_classify,gpudev,gro,jobstats,kni,latencystats,metrics,node,pdump,pipeline,port,power,table,vhost)
+fi
+grep -q "option('enable_kmods'" "$src/meson_options.txt" && opts+=(-Denable_kmods=false)
+
+git_in reset -q --hard upstream && git_in clean -q -fdx
+if [ ! -f "$bld/build.ninja" ] || [ "$(cat "$bld/.vn-options" 2>/dev/null)" != "${opts[*]}" ]; then
+    rm -rf "$bld"
+    log "meson setup, and the first build of DPDK $ver (minutes)"
+    meson setup "${opts[@]}" "$bld" "$src" > "$dir/setup.log" 2>&1 ||
+        { tail -30 "$dir/setup.log"; log "FAIL: meson setup (log: $dir/setup.log)"; exit 1; }
+    echo "${opts[*]}" > "$bld/.vn-options"
+fi
+# upstream as it is, so that each patch's build is incremental
+ninja -C "$bld" -j"$jobs" > "$dir/build-upstream.log" 2>&1 ||
+    { grep -E -A8 'FAILED|error' "$dir/build-upstream.log" | head -40
+      log "FAIL: DPDK $ver itself does not build (log: $dir/build-upstream.log)"; exit 1; }
+
+passed=0 failed=0 rows=()
+fmt='%-68s %-4s %-5s %-8s %-10s %s'
+for p in "${patches[@]}"; do
+    n=${p##*/}
+    pt0=$SECONDS am=FAIL build=- warn=- cpf=- status=FAIL
+    if git_in am -q "$p" > "$dir/am.log" 2>&1; then
+        am=ok
+        if ninja -C "$bld" -j"$jobs" > "$dir/build-$n.log" 2>&1; then
+            build=ok
+            warn=$(awk '/^\[[0-9]+\/[0-9]+\] / { ours = /vdev_netvsc/ }
+                ours && /warning:/ { n++ } END { print n + 0 }' "$dir/build-$n.log")
+            [ "$warn" = 0 ] || grep -A6 'warning:' "$dir/build-$n.log" | head -30
+        else
+            build=FAIL
+            grep -E -B2 -A8 'error|FAILED' "$dir/build-$n.log" | head -40
+        fi
+    else
+        sed 's/^/  | /' "$dir/am.log" | head -20
+        git_in am --abort > /dev/null 2>&1
+    fi
+    if [ $cp_ok = 1 ]; then
+        (cd "$src" && DPDK_CHECKPATCH_PATH=$checkpatch DPDK_CHECKPATCH_CODESPELL=$codespell \
+            sh devtools/checkpatches.sh "$p") > "$dir/checkpatch-$n.txt" 2>&1
+        rc=$?
+        cpf=$(grep -cE '^(ERROR|WARNING|CHECK):|^Warning in ' "$dir/checkpatch-$n.txt")
+        [ $rc = 0 ] || [ "$cpf" != 0 ] || cpf=1
+        [ "$cpf" = 0 ] || grep -E -A4 '^(ERROR|WARNING|CHECK):|^Warning in ' "$dir/checkpatch-$n.txt" | head -30
+    fi
+    if [ $am = ok ] && [ $build = ok ] && [ "$warn" = 0 ] && [ "$cpf" = 0 ]; then
+        status=PASS passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+    fi
+    rows+=("$(printf "$fmt" "$n" "$am" "$build" "$warn" "$cpf" "$status $((SECONDS - pt0))s")")
+    log "$n: $status"
+    [ $am = ok ] || break       # the rest cannot apply
+done
+# the copy goes back to upstream: the next run builds from there
+git_in reset -q --hard upstream
+
+{
+    echo
+    # shellcheck disable=SC2059
+    printf "$fmt\n" "patch (DPDK $ver)" am build warnings checkpatch result
+    printf '%s\n' "${rows[@]}"
+    echo
+    echo "am: git am on the tree with the patches before; build: ninja of the minimal"
+    echo "DPDK; warnings: in our driver's build steps; checkpatch: findings of the"
+    echo "tree's devtools/checkpatches.sh. Patches in $outdir."
+} | tee "$cache/series.txt"
+log "done in $((SECONDS - t0)) s"
+failed=$((${#patches[@]} - passed))     # those after a patch that did not apply too
+echo "upstream-series: $passed passed, $failed failed"
+[ $failed = 0 ] && [ $passed = ${#patches[@]} ] || exit 1
+exit 0
