@@ -44,6 +44,9 @@
 # 0 when every tree passed, 1 when one failed, 77 when none failed but
 # one was skipped.
 #
+# Each check's count is kept in the tree's cache directory, keyed by our
+# driver's and guide's files and this script: a run on the same files
+# reuses it (.ci/run keeps CHECKS_CACHE between clones).
 # Environment: CHECKS_CACHE (default .cache/checks), DPDK_CHECKPATCH_PATH,
 # DPDK_CHECKPATCH_CODESPELL (a codespell dictionary.txt).
 
@@ -121,8 +124,13 @@ release_dir() {
         id=$(sha256sum "$in" | cut -c1-10)
     elif [ -f "$in/VERSION" ]; then
         in=$(cd "$in" && pwd)
-        id=$({ echo "$in"; cat "$in/VERSION" "$in/.debian-version" 2>/dev/null; } |
-            sha256sum | cut -c1-10)
+        # Debian's source package is named by its version: the same
+        # wherever a clone keeps it (a cache shared between clones)
+        if [ -f "$in/.debian-version" ]; then
+            id=$(cat "$in/VERSION" "$in/.debian-version" | sha256sum | cut -c1-10)
+        else
+            id=$({ echo "$in"; cat "$in/VERSION"; } | sha256sum | cut -c1-10)
+        fi
     else
         log "$in: neither a DPDK source tree nor a tarball"
         return 1
@@ -276,6 +284,14 @@ check_doc() {
 # ---------------------------------------------------------------------------
 # the rows
 
+# what the checks read of ours, and the script itself
+ours_key=$(cd "$top" && {
+    find drivers/net/vdev_netvsc doc/guides/nics -type f -name '*vdev_netvsc*' -print0 |
+        sort -z | xargs -0 sha256sum
+    find drivers/net/vdev_netvsc -type f -print0 | sort -z | xargs -0 sha256sum
+    sha256sum devtools/dpdk-checks.sh
+} | sha256sum | cut -c1-16)
+
 rows=()
 fmt='%-9s %-7s %-10s %-5s %-5s %-7s %-5s %-5s %-5s %-4s %s'
 passed=0 failed=0 skipped=0
@@ -300,8 +316,20 @@ one_tree() {
     cells=()
     for c in check_patch check_meson check_spdx check_dup_includes check_cocci check_doc; do
         c0=$SECONDS
-        $c
-        tlog "${c#check_}: $n ($((SECONDS - c0)) s)"
+        # a check's count is kept, keyed by what it reads of ours and by
+        # this script: the same driver and guide are not checked twice
+        if [ "$(cat "$dir/$c.key" 2>/dev/null)" = "$ours_key" ] && [ -s "$dir/$c.n" ]; then
+            n=$(cat "$dir/$c.n")
+            tlog "${c#check_}: $n (kept from a run on the same files)"
+        else
+            rm -f "$dir/$c.key"
+            $c
+            tlog "${c#check_}: $n ($((SECONDS - c0)) s)"
+            if [ "$n" != - ]; then
+                echo "$n" > "$dir/$c.n"
+                echo "$ours_key" > "$dir/$c.key"
+            fi
+        fi
         cells+=("$n")
         if [ "$n" = - ]; then skip=1; else total=$((total + n)); fi
     done
