@@ -185,7 +185,7 @@ PY
 make_series() {
     git_in reset -q --hard upstream && git_in clean -q -fdx || exit 1
     upstream_c=1
-    put vdev_netvsc_compat.h vdev_netvsc_private.h
+    put vdev_netvsc_compat.h vdev_netvsc_private.h vdev_netvsc_fault.h
     put_meson vdev_netvsc.c
     commit "net/vdev_netvsc: add private headers and libnl dependency
 
@@ -193,6 +193,9 @@ The reworked driver is split into small files, one concern each, that
 share the types and functions of vdev_netvsc_private.h. What differs
 between DPDK releases stays in vdev_netvsc_compat.h, so that the same
 sources can also be built out of tree against older LTS releases.
+vdev_netvsc_fault.h wraps the allocations the driver makes itself, so
+that a test build can make each one fail in turn; in a normal build it
+is the plain call.
 
 The driver learns about interfaces and routes from netlink through
 libnl-route-3; without it the driver is not built, like other drivers
