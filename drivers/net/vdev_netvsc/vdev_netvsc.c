@@ -75,17 +75,18 @@ vsc_tap_usable(void)
 	if (usable >= 0)
 		return usable;
 	ret = vdev_netvsc_nl_tc_check(missing, sizeof(missing));
+	if (ret == -ENOMEM) {
+		/* out of memory now says nothing of later: ask again */
+		DRV_LOG(ERR, "cannot check tap remote= support: %s",
+			strerror(ENOMEM));
+		return ret;
+	}
 	if (ret == -ENOTSUP) {
 		DRV_LOG(WARNING, "this kernel lacks %s, which the tap PMD's"
 			" remote= needs: ports get no tap sub-device, so there"
 			" is no fallback path through the NetVSC interface and"
 			" only the VF carries traffic", missing);
 		usable = 0;
-	} else if (ret == -ENOMEM) {
-		/* out of memory now says nothing of later: ask again */
-		DRV_LOG(ERR, "cannot check tap remote= support: %s",
-			strerror(ENOMEM));
-		return ret;
 	} else {
 		/* Could not tell (e.g. no CAP_NET_ADMIN): let tap try. */
 		if (ret != 0)
