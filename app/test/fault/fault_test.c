@@ -57,9 +57,39 @@
 #include "tree.h"
 #include "unit.h"
 
+/** Allocations counted since the last arm. */
 unsigned long vdev_netvsc_fault_alloc_count;
+/** The allocation that fails (1-based), 0 for none. */
 unsigned long vdev_netvsc_fault_alloc_nth;
+/** Failures injected since the last arm. */
 unsigned long vdev_netvsc_fault_alloc_injected;
+
+/* the driver's allocation hook (vdev_netvsc_fault.h): count, and fail one */
+bool
+vdev_netvsc_fault_alloc(void)
+{
+	unsigned long nth = __atomic_load_n(&vdev_netvsc_fault_alloc_nth,
+					    __ATOMIC_ACQUIRE);
+	unsigned long n = __atomic_add_fetch(&vdev_netvsc_fault_alloc_count, 1,
+					     __ATOMIC_ACQ_REL);
+
+	if (nth == 0 || n != nth)
+		return false;
+	__atomic_add_fetch(&vdev_netvsc_fault_alloc_injected, 1,
+			   __ATOMIC_ACQ_REL);
+	return true;
+}
+
+/** Fail the @p nth allocation from now on (0: none); reset the counts. */
+static void
+vdev_netvsc_fault_alloc_arm(unsigned long nth)
+{
+	__atomic_store_n(&vdev_netvsc_fault_alloc_nth, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&vdev_netvsc_fault_alloc_count, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&vdev_netvsc_fault_alloc_injected, 0,
+			 __ATOMIC_RELEASE);
+	__atomic_store_n(&vdev_netvsc_fault_alloc_nth, nth, __ATOMIC_RELEASE);
+}
 
 #define INSTANCE "net_vdev_netvsc0"
 #define PORT "net_failsafe_vsc0"

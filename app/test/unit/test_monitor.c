@@ -26,7 +26,7 @@
 #include "vdev_netvsc_private.h"
 #include "unit.h"
 
-int vdev_netvsc_logtype __rte_weak;
+int vdev_netvsc_logtype __attribute__((weak));
 
 /** What the monitor reported in one read. */
 struct seen {
