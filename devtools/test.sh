@@ -12,7 +12,8 @@
 #    /run (a container's view): a skip there is a failure
 # 5. devtools/release-matrix.sh: our driver in-tree and as a plugin on
 #    Debian's DPDK 22.11 and on every DPDK release tarball of
-#    ../shared/dpdk/ (next to this tree) when that directory exists, with
+#    ../shared/dpdk/ (next to this tree, or next to the repository a clone
+#    was made from) when that directory exists, with
 #    the core sim scenarios on each (RELEASE_TARBALLS="a.tar.xz b.tar.xz"
 #    names others; builds cached in .cache/rel)
 # 6. devtools/dpdk-checks.sh: DPDK's maintainer checks (checkpatches.sh,
@@ -165,20 +166,32 @@ if [ $build_ok = 1 ]; then
     fi
 fi
 
+# release_tarballs: sets tarballs, the DPDK release tarballs CI keeps in
+# shared/dpdk/ next to the repository: next to this tree, or, in a clone,
+# next to the repository it was cloned from (RELEASE_TARBALLS overrides)
+release_tarballs() {
+    local d origin t
+    tarballs=()
+    if [ -n "${RELEASE_TARBALLS+set}" ]; then
+        read -r -a tarballs <<< "$RELEASE_TARBALLS"
+        return
+    fi
+    origin=$(git -C "$top" config --get remote.origin.url 2>/dev/null)
+    for d in "$top/../shared/dpdk" ${origin:+"$origin/../shared/dpdk"}; do
+        [ -d "$d" ] || continue
+        for t in "$d"/dpdk-*.tar.*; do
+            [ -f "$t" ] && tarballs+=("$(cd "${t%/*}" && pwd)/${t##*/}")
+        done
+        [ ${#tarballs[@]} = 0 ] || return
+    done
+}
+
 if [ "${SKIP_MATRIX:-${SKIP_IN_TREE:-0}}" = 1 ]; then
     step "release matrix: skipped (SKIP_MATRIX=1)"
     skipped=$((skipped + 1))
     echo "release matrix: SKIP_MATRIX=1" >> "$skips"
 else
-    # the DPDK release tarballs CI keeps next to the repository, if any
-    if [ -n "${RELEASE_TARBALLS+set}" ]; then
-        read -r -a tarballs <<< "$RELEASE_TARBALLS"
-    else
-        tarballs=()
-        for t in "$top"/../shared/dpdk/dpdk-*.tar.*; do
-            [ -f "$t" ] && tarballs+=("$t")
-        done
-    fi
+    release_tarballs
     step "release matrix: DPDK 22.11 (Debian)${tarballs[*]:+ and ${tarballs[*]##*/}}"
     mlog=$(mktemp)
     bash devtools/release-matrix.sh "${tarballs[@]}" < /dev/null 2>&1 | tee "$mlog"
@@ -196,15 +209,7 @@ else
     fi
 fi
 
-# the DPDK release tarballs next to the repository (as for the matrix)
-if [ -n "${RELEASE_TARBALLS+set}" ]; then
-    read -r -a tarballs <<< "$RELEASE_TARBALLS"
-else
-    tarballs=()
-    for t in "$top"/../shared/dpdk/dpdk-*.tar.*; do
-        [ -f "$t" ] && tarballs+=("$t")
-    done
-fi
+release_tarballs
 
 if [ "${SKIP_CHECKS:-0}" = 1 ]; then
     step "DPDK checks: skipped (SKIP_CHECKS=1)"
