@@ -315,10 +315,15 @@ print_driver_files(void)
 		return;
 	while (fgets(line, sizeof(line), f) != NULL) {
 		char *path = strchr(line, '/');
+		const char *base;
 
-		if (path == NULL || strstr(path, "vdev_netvsc") == NULL)
+		if (path == NULL)
 			continue;
 		path[strcspn(path, "\n")] = '\0';
+		/* by file name: the directories may say vdev_netvsc too */
+		base = strrchr(path, '/') + 1;
+		if (strstr(base, "vdev_netvsc") == NULL)
+			continue;
 		if (strcmp(path, last) == 0)
 			continue;
 		snprintf(last, sizeof(last), "%s", path);
