@@ -296,18 +296,13 @@ vdev_netvsc_remove(struct rte_vdev_device *vdev)
 }
 
 static struct rte_vdev_driver vdev_netvsc_driver = {
-	.probe = vdev_netvsc_probe,
 	.remove = vdev_netvsc_remove,
+	.probe = vdev_netvsc_probe,
 };
-
 RTE_PMD_REGISTER_VDEV(VDEV_NETVSC_DRIVER, vdev_netvsc_driver);
+/* the keys are the args module's own (vdev_netvsc_private.h) */
+RTE_PMD_REGISTER_PARAM_STRING(VDEV_NETVSC_DRIVER, VDEV_NETVSC_PARAMS);
 RTE_PMD_REGISTER_ALIAS(VDEV_NETVSC_DRIVER, eth_vdev_netvsc);
-RTE_PMD_REGISTER_PARAM_STRING(VDEV_NETVSC_DRIVER,
-			      "iface=<string> "
-			      "mac=<string> "
-			      "force=<int> "
-			      "ignore=<int> "
-			      "hotplug_poll=<int>");
 
 /*
  * Auto-probe: in a Hyper-V guest, add an instance unless the user gave one.

@@ -19,12 +19,6 @@
 
 #include "vdev_netvsc_private.h"
 
-#define VDEV_NETVSC_ARG_IFACE "iface"
-#define VDEV_NETVSC_ARG_MAC "mac"
-#define VDEV_NETVSC_ARG_FORCE "force"
-#define VDEV_NETVSC_ARG_IGNORE "ignore"
-#define VDEV_NETVSC_ARG_HOTPLUG_POLL "hotplug_poll"
-
 /** Longest fail-safe poll accepted, in ms: one hour. */
 #define VDEV_NETVSC_HOTPLUG_POLL_MAX 3600000
 

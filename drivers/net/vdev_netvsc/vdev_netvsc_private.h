@@ -55,6 +55,17 @@ struct vdev_netvsc_args {
 	uint64_t hotplug_poll; /**< fail-safe poll in ms, 0 for its default */
 };
 
+/* The device arguments, and how the PMD info names them. */
+#define VDEV_NETVSC_ARG_IFACE "iface"
+#define VDEV_NETVSC_ARG_MAC "mac"
+#define VDEV_NETVSC_ARG_FORCE "force"
+#define VDEV_NETVSC_ARG_IGNORE "ignore"
+#define VDEV_NETVSC_ARG_HOTPLUG_POLL "hotplug_poll"
+#define VDEV_NETVSC_PARAMS \
+	VDEV_NETVSC_ARG_IFACE "=<string> " VDEV_NETVSC_ARG_MAC "=<string> " \
+	VDEV_NETVSC_ARG_FORCE "=<int> " VDEV_NETVSC_ARG_IGNORE "=<int> " \
+	VDEV_NETVSC_ARG_HOTPLUG_POLL "=<int>"
+
 int vdev_netvsc_args_parse(const char *devargs, struct vdev_netvsc_args *args);
 bool vdev_netvsc_args_named(const struct vdev_netvsc_args *args);
 
