@@ -16,8 +16,9 @@
 # cannot run ASan code), and so does sim-secondary (fail-safe 22.11 frees
 # the primary's memory in a secondary, a bad free ASan always aborts), and
 # sim-ovs (Debian's ovs-vswitchd cannot load an ASan plugin);
-# sim-churn runs SIM_CHURN_CYCLES=50 cycles (1000 in the plain build; a VF
-# attach takes about 3 times as long under ASan).
+# sim-churn runs SIM_CHURN_CYCLES=50 cycles (300 in the plain suite; a VF
+# attach takes about 3 times as long under ASan); sim-soak prints testpmd's
+# RSS growth without bounding it (ASan's quarantine keeps freed memory).
 # The last line is "N passed, N failed, N skipped"; exit status 0 when
 # nothing failed. Environment: SANITIZE_BUILD_DIR (default build-asan, or
 # under ~/.cache when the tree lies below a world-writable directory),
