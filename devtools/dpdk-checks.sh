@@ -116,54 +116,9 @@ sphinx=$(command -v sphinx-build) || log "no sphinx-build (Debian's python3-sphi
 # ---------------------------------------------------------------------------
 # the tree: $dir/src, a git repository with upstream tagged
 
-# release_dir INPUT: sets dir and src (as devtools/release-matrix.sh does,
-# keyed by the tarball's or the tree's identity)
-release_dir() {
-    local in=$1 id v tmp d
-    if [ -f "$in" ]; then
-        id=$(sha256sum "$in" | cut -c1-10)
-    elif [ -f "$in/VERSION" ]; then
-        in=$(cd "$in" && pwd)
-        # Debian's source package is named by its version: the same
-        # wherever a clone keeps it (a cache shared between clones)
-        if [ -f "$in/.debian-version" ]; then
-            id=$(cat "$in/VERSION" "$in/.debian-version" | sha256sum | cut -c1-10)
-        else
-            id=$({ echo "$in"; cat "$in/VERSION"; } | sha256sum | cut -c1-10)
-        fi
-    else
-        log "$in: neither a DPDK source tree nor a tarball"
-        return 1
-    fi
-    for d in "$cache"/*-"$id"; do
-        if [ -f "$d/src/VERSION" ] && git -C "$d/src" rev-parse -q --verify upstream >/dev/null; then
-            dir=$d src=$d/src
-            return 0
-        fi
-    done
-    tmp=$cache/.new-$id
-    rm -rf "$tmp"
-    mkdir -p "$tmp/src"
-    if [ -f "$in" ]; then
-        log "unpacking $in"
-        tar -xf "$in" -C "$tmp/src" --strip-components=1 ||
-            { rm -rf "$tmp"; log "cannot unpack $in"; return 1; }
-    else
-        log "copying $in"
-        cp -a "$in/." "$tmp/src/" || { rm -rf "$tmp"; return 1; }
-        rm -rf "$tmp/src/.git" "$tmp/src/.pc"
-    fi
-    [ -f "$tmp/src/VERSION" ] && [ -f "$tmp/src/devtools/checkpatches.sh" ] ||
-        { rm -rf "$tmp"; log "$in: not a DPDK source tree"; return 1; }
-    src=$tmp/src
-    { git_in init -q && git_in add -A -f . && git_in commit -q -m "DPDK $(cat "$src/VERSION")" &&
-      git_in tag upstream; } || { rm -rf "$tmp"; log "cannot make a git copy of $in"; return 1; }
-    v=$(cat "$tmp/src/VERSION")
-    dir=$cache/$v-$id
-    rm -rf "$dir"
-    mv "$tmp" "$dir"
-    src=$dir/src
-}
+# release_dir (devtools/release-dir.sh): sets dir and src, a git copy of
+# the tree with upstream tagged, keyed by the tarball's or the tree's identity
+source "$top/devtools/release-dir.sh"
 
 # our driver and guide over upstream's, as one commit; writes $dir/ours.patch
 commit_ours() {
@@ -299,7 +254,7 @@ passed=0 failed=0 skipped=0
 one_tree() {
     local in=$1 kind=$2 t0=$SECONDS cells status total=0 skip=0 c c0
     ver=${in##*/}
-    if ! release_dir "$in"; then
+    if ! release_dir "$in" devtools/checkpatches.sh git; then
         rows+=("$(printf "$fmt" "$ver" "$kind" - - - - - - - FAIL 0s)")
         failed=$((failed + 1))
         return

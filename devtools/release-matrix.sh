@@ -134,47 +134,9 @@ ver_num() { local a=${1%%.*} b=${1#*.}; b=${b%%.*}; echo $((10#$a * 100 + 10#$b)
 # ---------------------------------------------------------------------------
 # 1. the DPDK source tree of a row, in $dir/src, with our driver in it
 
-# release_dir INPUT: sets dir (the row's cache directory) and src, unpacking
-# a tarball or copying a tree the first time
-release_dir() {
-    local in=$1 id v tmp d
-    if [ -f "$in" ]; then
-        id=$(sha256sum "$in" | cut -c1-10)
-    elif [ -f "$in/VERSION" ]; then
-        in=$(cd "$in" && pwd)
-        # Debian's source package is named by its version: the same
-        # wherever a clone keeps it (a cache shared between clones)
-        if [ -f "$in/.debian-version" ]; then
-            id=$(cat "$in/VERSION" "$in/.debian-version" | sha256sum | cut -c1-10)
-        else
-            id=$({ echo "$in"; cat "$in/VERSION"; } | sha256sum | cut -c1-10)
-        fi
-    else
-        log "$in: neither a DPDK source tree nor a tarball"
-        return 1
-    fi
-    for d in "$cache"/*-"$id"; do
-        [ -f "$d/src/VERSION" ] && { dir=$d; src=$d/src; return 0; }
-    done
-    tmp=$cache/.new-$id
-    rm -rf "$tmp"
-    mkdir -p "$tmp/src"
-    if [ -f "$in" ]; then
-        log "unpacking $in"
-        tar -xf "$in" -C "$tmp/src" --strip-components=1 ||
-            { rm -rf "$tmp"; log "cannot unpack $in"; return 1; }
-    else
-        log "copying $in"
-        cp -a "$in/." "$tmp/src/" || { rm -rf "$tmp"; return 1; }
-    fi
-    [ -f "$tmp/src/VERSION" ] && [ -f "$tmp/src/drivers/bus/vdev/rte_bus_vdev.h" ] ||
-        { rm -rf "$tmp"; log "$in: not a DPDK source tree"; return 1; }
-    v=$(cat "$tmp/src/VERSION")
-    dir=$cache/$v-$id
-    rm -rf "$dir"
-    mv "$tmp" "$dir"
-    src=$dir/src
-}
+# release_dir (devtools/release-dir.sh): sets dir (the row's cache
+# directory) and src, unpacking a tarball or copying a tree the first time
+source "$top/devtools/release-dir.sh"
 
 # Put our driver over the tree's drivers/net/vdev_netvsc. Files are copied
 # only when their content differs (ninja then rebuilds what changed), and
@@ -424,7 +386,7 @@ one_row() {
     res=()
     smoke=- plugin_ok=0 plugin_warn=- plugin_s=0 intree_warn=- intree_s=0
     rel=${in##*/}
-    if ! release_dir "$in"; then
+    if ! release_dir "$in" drivers/bus/vdev/rte_bus_vdev.h; then
         cells=("$rel" "$kind" FAIL -)
         [ $in_tree_only = 1 ] || for t in plugin check fake_vf $scenarios; do cells+=(-); done
         row "${cells[@]}" FAIL 0s 0s

@@ -72,47 +72,9 @@ git_in() { git -C "$src" -c user.name="$name" -c user.email="$email" \
 # ---------------------------------------------------------------------------
 # the tree: as devtools/dpdk-checks.sh, in our own cache
 
-release_dir() {
-    local id v tmp d
-    if [ -f "$in" ]; then
-        id=$(sha256sum "$in" | cut -c1-10)
-    elif [ -f "$in/VERSION" ]; then
-        in=$(cd "$in" && pwd)
-        id=$({ echo "$in"; cat "$in/VERSION" 2>/dev/null; } | sha256sum | cut -c1-10)
-    else
-        log "$in: neither a DPDK source tree nor a tarball"
-        return 1
-    fi
-    for d in "$cache"/*-"$id"; do
-        if [ -f "$d/src/VERSION" ] && git -C "$d/src" rev-parse -q --verify upstream >/dev/null; then
-            dir=$d src=$d/src
-            return 0
-        fi
-    done
-    tmp=$cache/.new-$id
-    rm -rf "$tmp"
-    mkdir -p "$tmp/src"
-    if [ -f "$in" ]; then
-        log "unpacking $in"
-        tar -xf "$in" -C "$tmp/src" --strip-components=1 ||
-            { rm -rf "$tmp"; log "cannot unpack $in"; return 1; }
-    else
-        log "copying $in"
-        cp -a "$in/." "$tmp/src/" && rm -rf "$tmp/src/.git" || { rm -rf "$tmp"; return 1; }
-    fi
-    [ -f "$tmp/src/VERSION" ] && [ -f "$tmp/src/devtools/checkpatches.sh" ] ||
-        { rm -rf "$tmp"; log "$in: not a DPDK source tree"; return 1; }
-    src=$tmp/src
-    { git_in init -q && git_in add -A -f . && git_in commit -q -m "DPDK $(cat "$src/VERSION")" &&
-      git_in tag upstream; } || { rm -rf "$tmp"; log "cannot make a git copy of $in"; return 1; }
-    v=$(cat "$tmp/src/VERSION")
-    dir=$cache/$v-$id
-    rm -rf "$dir"
-    mv "$tmp" "$dir"
-    src=$dir/src
-}
+source "$top/devtools/release-dir.sh"
 
-release_dir || exit 1
+release_dir "$in" devtools/checkpatches.sh git || exit 1
 ver=$(cat "$src/VERSION")
 case $ver in 26.07*) ;; *) log "note: DPDK $ver, the series is meant for 26.07" ;; esac
 drv=drivers/net/vdev_netvsc
