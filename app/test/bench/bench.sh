@@ -166,6 +166,7 @@ guest_setup || die "cannot set up guest B"
 	echo "dpdk $(pkg-config --modversion libdpdk 2>/dev/null)"
 	echo "kernel $(uname -r)"
 	echo "syscount ${SYSCOUNT:-none}"
+	echo "p2_size $P2_SIZE"
 	echo "date $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 } >> "$META"
 

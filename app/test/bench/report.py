@@ -39,6 +39,22 @@ def load():
 DATA = load()
 
 
+def load_meta():
+    meta = {}
+    try:
+        for line in open(os.path.join(D, "meta.txt")):
+            k, _, v = line.strip().partition(" ")
+            meta.setdefault(k, v)
+    except OSError:
+        pass
+    return meta
+
+
+META = load_meta()
+# the netdevices in the guests of P2, P3 and P4 (bench.sh's BENCH_P2_SIZE)
+P2_N = int(META.get("p2_size", "1000"))
+
+
 def values(phase, driver, param):
     return [v for _, v in DATA.get((phase, driver, param), [])]
 
@@ -167,8 +183,8 @@ def p2():
             if nv == 4:
                 parts.append(None if mo is None else mo <= absmax)
                 target += ", ours <= %g %s" % (absmax, "ms/s" if unit == "ms/s" else "/s")
-            row("P2 idle %s, driver share, %d NetVSC%s x 1000" %
-                (label, nv, "s" if nv > 1 else ""), unit, mo, mu, target,
+            row("P2 idle %s, driver share, %d NetVSC%s x %d" %
+                (label, nv, "s" if nv > 1 else "", P2_N), unit, mo, mu, target,
                 check(parts), (len(so), len(su)), rat=r)
             # totals and baselines, for the record
             for who in ("", "-base"):
@@ -281,11 +297,11 @@ def rst_table(meta):
                      "P1 probe, 4 NetVSCs routed, no port, %d netdevices" % n))
     want.append(("P1", "4 ports made, %d netdevs" % big,
                  "P1 probe, 4 ports created, %d netdevices" % big))
-    for label, m in (("idle CPU, 4 ports", "P2 idle CPU, driver share, 4 NetVSCs x 1000"),
-                     ("idle syscalls, 4 ports", "P2 idle syscalls, driver share, 4 NetVSCs x 1000"),
-                     ("idle CPU, 1 port", "P2 idle CPU, driver share, 1 NetVSC x 1000"),
-                     ("idle syscalls, 1 port", "P2 idle syscalls, driver share, 1 NetVSC x 1000")):
-        want.append(("P2", label, m))
+    for label, m in (("idle CPU, 4 ports", "P2 idle CPU, driver share, 4 NetVSCs"),
+                     ("idle syscalls, 4 ports", "P2 idle syscalls, driver share, 4 NetVSCs"),
+                     ("idle CPU, 1 port", "P2 idle CPU, driver share, 1 NetVSC"),
+                     ("idle syscalls, 1 port", "P2 idle syscalls, driver share, 1 NetVSC")):
+        want.append(("P2", label, "%s x %d" % (m, P2_N)))
     want.append(("P3", "detection median", "P3 VF detection latency, median"))
     want.append(("P3", "detection p99", "P3 VF detection latency, p99"))
     for hp in (100, 2000):
@@ -332,7 +348,7 @@ def rst_table(meta):
             meta.get("date", "?")[:10], meta.get("dpdk", "?"),
             meta.get("kernel", "?"), meta.get("syscount", "?"),
             n("P1 probe, 4 NetVSCs routed, no port, %d netdevices" % big),
-            n("P2 idle CPU, driver share, 4 NetVSCs x 1000"),
+            n("P2 idle CPU, driver share, 4 NetVSCs x %d" % P2_N),
             n("P3 VF detection latency, median"),
             n("P4 VF attach, hotplug_poll=100 ms, median"),
             n("P4 VF attach, hotplug_poll=2000 ms, median")), 79) + [""] + \
@@ -359,13 +375,7 @@ def main():
     p2()
     p3()
     p4()
-    meta = {}
-    try:
-        for line in open(os.path.join(D, "meta.txt")):
-            k, _, v = line.strip().partition(" ")
-            meta.setdefault(k, v)
-    except OSError:
-        pass
+    meta = META
     with open(os.path.join(D, "results.csv"), "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["metric", "unit", "ours", "upstream", "ratio", "target",
