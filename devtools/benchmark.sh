@@ -58,22 +58,12 @@ for a in "$@"; do
     esac
 done
 
-# first world-writable directory on the way to $1 (EAL refuses plugins below one)
-world_writable_ancestor() {
-    local d=$1
-    while [ -n "$d" ] && [ "$d" != / ]; do
-        if [ -d "$d" ] && [ -n "$(find "$d" -maxdepth 0 -perm -0002)" ]; then
-            echo "$d"; return
-        fi
-        d=${d%/*}
-    done
-}
-bld=${BUILD_DIR:-build}
-ww=$(world_writable_ancestor "$top")
-if [ -z "${BUILD_DIR:-}" ] && [ -n "$ww" ]; then
-    bld=${XDG_CACHE_HOME:-$HOME/.cache}/vn-pmd-build-$(printf '%s' "$top" | md5sum | cut -c1-8)
-    say "$ww is world-writable and EAL refuses plugins below it: building in $bld"
-    mkdir -p "$bld" && chmod 0755 "$bld"
+source "$top/devtools/lib.sh"
+bld=${BUILD_DIR:-}
+if [ -z "$bld" ]; then
+    bld=$(plugin_home "$top" build)
+    [ -z "$bld" ] || say "$(world_writable_ancestor "$top") is world-writable and EAL refuses plugins below it: building in $bld"
+    bld=${bld:-build}
 fi
 
 # the guide's results block and figure from <build>/bench

@@ -55,6 +55,7 @@ export LC_ALL=C
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$top/devtools/lib.sh"
 cache=${CHECKS_CACHE:-$top/.cache/checks}
 debian=1
 inputs=()
@@ -89,36 +90,18 @@ git_in() { git -C "$src" -c user.name="${author% <*}" -c user.email="$email" \
 # ---------------------------------------------------------------------------
 # tools
 
-# the kernel's checkpatch.pl with its spelling.txt and const_structs
-checkpatch=${DPDK_CHECKPATCH_PATH:-}
-if [ -z "$checkpatch" ]; then
-    checkpatch=$top/.cache/checkpatch/checkpatch.pl
-    if [ ! -x "$checkpatch" ]; then
-        ksrc=$(ls -1 /usr/src/linux-source-*.tar.* 2>/dev/null | sort -V | tail -n 1)
-        if [ -n "$ksrc" ]; then
-            log "unpacking scripts/checkpatch.pl from $ksrc"
-            mkdir -p "$top/.cache/checkpatch"
-            tar -xf "$ksrc" -C "$top/.cache/checkpatch" --strip-components=2 --wildcards \
-                '*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
-                '*/scripts/const_structs.checkpatch' || rm -f "$checkpatch"
-        fi
-    fi
-fi
-[ -x "$checkpatch" ] || { log "no checkpatch.pl (Debian's linux-source-6.1): checkpatches.sh skipped"; checkpatch=; }
-codespell=${DPDK_CHECKPATCH_CODESPELL:-}
-if [ -z "$codespell" ]; then
-    codespell=$(python3 -c 'import codespell_lib, os; print(os.path.join(os.path.dirname(codespell_lib.__file__), "data", "dictionary.txt"))' 2>/dev/null)
-fi
-[ -f "$codespell" ] || { log "no codespell dictionary (Debian's codespell): checkpatches.sh skipped"; checkpatch=; }
+# the kernel's checkpatch.pl and codespell's dictionary (devtools/lib.sh)
+kernel_checkpatch "$top"
+[ -n "$checkpatch" ] || log "no checkpatch.pl (Debian's linux-source-6.1): checkpatches.sh skipped"
+[ -n "$codespell" ] || { log "no codespell dictionary (Debian's codespell): checkpatches.sh skipped"; checkpatch=; }
 spatch=$(command -v spatch) || log "no spatch (Debian's coccinelle): cocci skipped"
 sphinx=$(command -v sphinx-build) || log "no sphinx-build (Debian's python3-sphinx): doc build skipped"
 
 # ---------------------------------------------------------------------------
 # the tree: $dir/src, a git repository with upstream tagged
 
-# release_dir (devtools/release-dir.sh): sets dir and src, a git copy of
-# the tree with upstream tagged, keyed by the tarball's or the tree's identity
-source "$top/devtools/release-dir.sh"
+# release_dir (devtools/lib.sh): sets dir and src, a git copy of the tree
+# with upstream tagged, keyed by the tarball's or the tree's identity
 
 # our driver and guide over upstream's, as one commit; writes $dir/ours.patch
 commit_ours() {

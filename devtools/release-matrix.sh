@@ -103,13 +103,10 @@ known_defects=(
 
 # EAL refuses plugins below a world-writable directory (such as /tmp): a
 # tree there keeps its release builds in ~/.cache instead
-ww=$top
-while [ -n "$ww" ] && [ "$ww" != / ] && [ -z "$(find "$ww" -maxdepth 0 -perm -0002 2>/dev/null)" ]; do
-    ww=${ww%/*}
-done
-if [ -z "${MATRIX_CACHE:-}" ] && [ -n "$ww" ] && [ "$ww" != / ]; then
+source "$top/devtools/lib.sh"
+if [ -z "${MATRIX_CACHE:-}" ] && [ -n "$(world_writable_ancestor "$top")" ]; then
     cache=${XDG_CACHE_HOME:-$HOME/.cache}/vn-pmd-rel-$(printf '%s' "$top" | md5sum | cut -c1-8)
-    echo "matrix: $ww is world-writable and EAL refuses plugins below it: builds in $cache"
+    echo "matrix: $(world_writable_ancestor "$top") is world-writable and EAL refuses plugins below it: builds in $cache"
 fi
 
 log() { printf 'matrix: %s\n' "$*"; }
@@ -134,9 +131,8 @@ ver_num() { local a=${1%%.*} b=${1#*.}; b=${b%%.*}; echo $((10#$a * 100 + 10#$b)
 # ---------------------------------------------------------------------------
 # 1. the DPDK source tree of a row, in $dir/src, with our driver in it
 
-# release_dir (devtools/release-dir.sh): sets dir (the row's cache
-# directory) and src, unpacking a tarball or copying a tree the first time
-source "$top/devtools/release-dir.sh"
+# release_dir (devtools/lib.sh): sets dir (the row's cache directory) and
+# src, unpacking a tarball or copying a tree the first time
 
 # Put our driver over the tree's drivers/net/vdev_netvsc. Files are copied
 # only when their content differs (ninja then rebuilds what changed), and

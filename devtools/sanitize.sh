@@ -32,21 +32,11 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top" || exit 1
 san=$top/app/test/sanitize
 
+source "$top/devtools/lib.sh"
 # EAL refuses plugins below a world-writable directory (as devtools/test.sh)
-world_writable_ancestor() {
-    local d=$1
-    while [ -n "$d" ] && [ "$d" != / ]; do
-        if [ -d "$d" ] && [ -n "$(find "$d" -maxdepth 0 -perm -0002)" ]; then
-            echo "$d"; return
-        fi
-        d=${d%/*}
-    done
-}
-bld=${SANITIZE_BUILD_DIR:-build-asan}
-if [ -z "${SANITIZE_BUILD_DIR:-}" ] && [ -n "$(world_writable_ancestor "$top")" ]; then
-    bld=${XDG_CACHE_HOME:-$HOME/.cache}/vn-pmd-asan-$(printf '%s' "$top" | md5sum | cut -c1-8)
-    mkdir -p "$bld" && chmod 0755 "$bld"
-fi
+bld=${SANITIZE_BUILD_DIR:-}
+[ -n "$bld" ] || bld=$(plugin_home "$top" asan)
+bld=${bld:-build-asan}
 
 passed=0 failed=0 skipped=0
 skips=${SANITIZE_SKIPS:-/dev/null}

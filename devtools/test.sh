@@ -44,27 +44,17 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top" || exit 1
-# first world-writable directory on the way to $1 (EAL refuses plugins below one)
-world_writable_ancestor() {
-    local d=$1
-    while [ -n "$d" ] && [ "$d" != / ]; do
-        if [ -d "$d" ] && [ -n "$(find "$d" -maxdepth 0 -perm -0002)" ]; then
-            echo "$d"; return
-        fi
-        d=${d%/*}
-    done
-}
-bld=${BUILD_DIR:-build}
-ww=$(world_writable_ancestor "$top")
-if [ -z "${BUILD_DIR:-}" ] && [ -n "$ww" ]; then
-    # tests load build/*.so with EAL's -d: build where EAL accepts them
-    bld=${XDG_CACHE_HOME:-$HOME/.cache}/vn-pmd-build-$(printf '%s' "$top" | md5sum | cut -c1-8)
-    echo "test: $ww is world-writable and EAL refuses plugins below it: building in $bld"
-    mkdir -p "$bld" && chmod 0755 "$bld"
+source "$top/devtools/lib.sh"
+# tests load build/*.so with EAL's -d: build where EAL accepts them
+bld=${BUILD_DIR:-}
+if [ -z "$bld" ]; then
+    bld=$(plugin_home "$top" build)
+    [ -z "$bld" ] || echo "test: $(world_writable_ancestor "$top") is world-writable and EAL refuses plugins below it: building in $bld"
+    bld=${bld:-build}
 fi
 passed=0 failed=0 skipped=0
 skips=$(mktemp "${TMPDIR:-/tmp}/vsc-test-skips.XXXXXX")
-trap 'rm -f "$skips"' EXIT
+trap 'rm -f "$skips" "$step_log"' EXIT
 step() { printf '\n=== %s\n' "$*"; }
 finish() {
     if [ -s "$skips" ]; then
@@ -74,6 +64,39 @@ finish() {
     printf '\n%s passed, %s failed, %s skipped\n' "$passed" "$failed" "$skipped"
     [ "$failed" = 0 ]
     exit
+}
+# skip_step NAME WHY: a step left out (by a SKIP_* variable, or for want of
+# its input) counts as one skip
+skip_step() {
+    step "$1: skipped ($2)"
+    skipped=$((skipped + 1))
+    echo "$1: $2" >> "$skips"
+}
+# counted_step NAME PREFIX CMD...: runs a script that ends with a line
+# "PREFIXN passed, N failed[, N skipped]" and adds that line to the totals;
+# without it, exit status 77 counts as one skip (the script's SKIP line is
+# the reason), anything else as one failure. Its output stays in step_log
+# until the next counted_step.
+step_log=
+counted_step() {
+    local name=$1 prefix=$2 rc p= f= s= t0
+    shift 2
+    t0=$(date +%s)
+    rm -f "$step_log"
+    step_log=$(mktemp)
+    "$@" < /dev/null 2>&1 | tee "$step_log"
+    rc=${PIPESTATUS[0]}
+    read -r p f s < <(sed -n -E "s/^$prefix([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?\$/\1 \2 \4/p" "$step_log" | tail -n 1)
+    if [ -n "$p" ]; then
+        passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + ${s:-0}))
+    elif [ "$rc" = 77 ]; then
+        skipped=$((skipped + 1))
+        echo "$name: $(grep -m1 'SKIP' "$step_log" || echo "$1 $2 exited 77")" >> "$skips"
+    else
+        echo "test: $name ended without its summary (exit $rc)"
+        failed=$((failed + 1))
+    fi
+    echo "test: $name step took $(( $(date +%s) - t0 )) s"
 }
 
 step "setup"
@@ -187,54 +210,23 @@ release_tarballs() {
 }
 
 if [ "${SKIP_MATRIX:-${SKIP_IN_TREE:-0}}" = 1 ]; then
-    step "release matrix: skipped (SKIP_MATRIX=1)"
-    skipped=$((skipped + 1))
-    echo "release matrix: SKIP_MATRIX=1" >> "$skips"
+    skip_step "release matrix" "SKIP_MATRIX=1"
 else
     release_tarballs
     step "release matrix: DPDK 22.11 (Debian)${tarballs[*]:+ and ${tarballs[*]##*/}}"
-    mlog=$(mktemp)
-    bash devtools/release-matrix.sh "${tarballs[@]}" < /dev/null 2>&1 | tee "$mlog"
-    rc=${PIPESTATUS[0]}
-    read -r p f s < <(sed -n 's/^matrix: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' "$mlog" | tail -1)
-    rm -f "$mlog"
-    if [ -n "${p:-}" ]; then
-        passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-    elif [ "$rc" = 77 ]; then
-        skipped=$((skipped + 1))
-        echo "release matrix: devtools/release-matrix.sh exited 77" >> "$skips"
-    else
-        echo "test: the release matrix ended without its summary (exit $rc)"
-        failed=$((failed + 1))
-    fi
+    counted_step "release matrix" "matrix: " bash devtools/release-matrix.sh "${tarballs[@]}"
 fi
 
 release_tarballs
 
 if [ "${SKIP_CHECKS:-0}" = 1 ]; then
-    step "DPDK checks: skipped (SKIP_CHECKS=1)"
-    skipped=$((skipped + 1))
-    echo "DPDK checks: SKIP_CHECKS=1" >> "$skips"
+    skip_step "DPDK checks" "SKIP_CHECKS=1"
 else
     step "DPDK checks: DPDK 22.11 (Debian)${tarballs[*]:+ and ${tarballs[*]##*/}}"
-    t0=$(date +%s)
-    clog=$(mktemp)
-    bash devtools/dpdk-checks.sh "${tarballs[@]}" < /dev/null 2>&1 | tee "$clog"
-    rc=${PIPESTATUS[0]}
-    p= f= s=
-    read -r p f s < <(sed -n 's/^dpdk-checks: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' "$clog" | tail -1)
-    if [ -n "${p:-}" ]; then
-        passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-        [ "${s:-0}" = 0 ] || echo "DPDK checks: $s tree(s) with a check that could not run here: $(grep -E '^dpdk-checks: no ' "$clog" | sed 's/^dpdk-checks: //' | tr '\n' ';')" >> "$skips"
-    elif [ "$rc" = 77 ]; then
-        skipped=$((skipped + 1))
-        echo "DPDK checks: $(grep -m1 'SKIP' "$clog" || echo "devtools/dpdk-checks.sh exited 77")" >> "$skips"
-    else
-        echo "test: the DPDK checks ended without their summary (exit $rc)"
-        failed=$((failed + 1))
-    fi
-    rm -f "$clog"
-    echo "test: DPDK checks step took $(( $(date +%s) - t0 )) s"
+    counted_step "DPDK checks" "dpdk-checks: " bash devtools/dpdk-checks.sh "${tarballs[@]}"
+    # a tree whose check could not run here is a skip: say which
+    n=$(sed -n -E 's/^dpdk-checks: [0-9]+ passed, [0-9]+ failed, ([0-9]+) skipped$/\1/p' "$step_log" | tail -n 1)
+    [ "${n:-0}" = 0 ] || echo "DPDK checks: $n tree(s) with a check that could not run here: $(grep -E '^dpdk-checks: no ' "$step_log" | sed 's/^dpdk-checks: //' | tr '\n' ';')" >> "$skips"
 fi
 
 series_tarball=${SERIES_TARBALL:-}
@@ -244,38 +236,16 @@ if [ -z "$series_tarball" ]; then
     done
 fi
 if [ "${SKIP_SERIES:-0}" = 1 ]; then
-    step "upstream series: skipped (SKIP_SERIES=1)"
-    skipped=$((skipped + 1))
-    echo "upstream series: SKIP_SERIES=1" >> "$skips"
+    skip_step "upstream series" "SKIP_SERIES=1"
 elif [ -z "$series_tarball" ]; then
-    step "upstream series: skipped (no dpdk-26.07 tarball)"
-    skipped=$((skipped + 1))
-    echo "upstream series: no DPDK 26.07 tarball (../shared/dpdk/dpdk-26.07.tar.xz or SERIES_TARBALL)" >> "$skips"
+    skip_step "upstream series" "no DPDK 26.07 tarball (../shared/dpdk/dpdk-26.07.tar.xz or SERIES_TARBALL)"
 else
     step "upstream series against ${series_tarball##*/}"
-    t0=$(date +%s)
-    slog=$(mktemp)
-    bash devtools/upstream-series.sh "$series_tarball" < /dev/null 2>&1 | tee "$slog"
-    rc=${PIPESTATUS[0]}
-    p= f=
-    read -r p f < <(sed -n 's/^upstream-series: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$slog" | tail -1)
-    if [ -n "${p:-}" ]; then
-        passed=$((passed + p)) failed=$((failed + f))
-    elif [ "$rc" = 77 ]; then
-        skipped=$((skipped + 1))
-        echo "upstream series: $(grep -m1 'SKIP' "$slog" || echo "devtools/upstream-series.sh exited 77")" >> "$skips"
-    else
-        echo "test: the upstream series ended without its summary (exit $rc)"
-        failed=$((failed + 1))
-    fi
-    rm -f "$slog"
-    echo "test: upstream series step took $(( $(date +%s) - t0 )) s"
+    counted_step "upstream series" "upstream-series: " bash devtools/upstream-series.sh "$series_tarball"
 fi
 
 if [ "${SKIP_FUZZ:-0}" = 1 ]; then
-    step "fuzz: skipped (SKIP_FUZZ=1)"
-    skipped=$((skipped + 1))
-    echo "fuzz: SKIP_FUZZ=1" >> "$skips"
+    skip_step fuzz "SKIP_FUZZ=1"
 else
     step "fuzz targets, ${FUZZ_SECONDS:-60} s each"
     t0=$(date +%s)
@@ -297,23 +267,11 @@ else
 fi
 
 if [ "${SKIP_SANITIZE:-0}" = 1 ]; then
-    step "sanitizer build: skipped (SKIP_SANITIZE=1)"
-    skipped=$((skipped + 1))
-    echo "sanitizer build: SKIP_SANITIZE=1" >> "$skips"
+    skip_step "sanitizer build" "SKIP_SANITIZE=1"
 else
     step "sanitizer build (ASan, UBSan): unit, sim and fault suites"
-    t0=$(date +%s)
-    san_log=$(mktemp)
-    SANITIZE_SKIPS=$skips bash devtools/sanitize.sh < /dev/null 2>&1 | tee "$san_log"
-    # its last line: "N passed, N failed, N skipped"
-    if read -r p _ f _ s _ < <(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$san_log" | tail -n 1) &&
-       [ -n "$p" ]; then
-        passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-    else
-        failed=$((failed + 1))
-    fi
-    rm -f "$san_log"
-    echo "test: sanitizer step took $(( $(date +%s) - t0 )) s"
+    # it writes its skipped tests, with why, to SANITIZE_SKIPS
+    counted_step sanitizer "" env SANITIZE_SKIPS="$skips" bash devtools/sanitize.sh
 fi
 
 finish

@@ -39,6 +39,7 @@ export LC_ALL=C
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$top/devtools/lib.sh"
 cache=${SERIES_CACHE:-$top/.cache/series}
 jobs=${JOBS:-2}
 check=1 args=()
@@ -70,9 +71,8 @@ git_in() { git -C "$src" -c user.name="$name" -c user.email="$email" \
     -c core.autocrlf=false -c commit.gpgsign=false -c am.threeWay=false "$@"; }
 
 # ---------------------------------------------------------------------------
-# the tree: as devtools/dpdk-checks.sh, in our own cache
-
-source "$top/devtools/release-dir.sh"
+# the tree: a git copy with upstream tagged (devtools/lib.sh), in our own
+# cache
 
 release_dir "$in" devtools/checkpatches.sh git || exit 1
 ver=$(cat "$src/VERSION")
@@ -292,20 +292,9 @@ log "${#patches[@]} patches in $outdir"
 # ---------------------------------------------------------------------------
 # 2. the check: apply, build, checkpatches.sh, patch by patch
 
-checkpatch=${DPDK_CHECKPATCH_PATH:-$top/.cache/checkpatch/checkpatch.pl}
-if [ ! -x "$checkpatch" ]; then
-    ksrc=$(ls -1 /usr/src/linux-source-*.tar.* 2>/dev/null | sort -V | tail -n 1)
-    if [ -n "$ksrc" ]; then
-        log "unpacking scripts/checkpatch.pl from $ksrc"
-        mkdir -p "$top/.cache/checkpatch"
-        tar -xf "$ksrc" -C "$top/.cache/checkpatch" --strip-components=2 --wildcards \
-            '*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
-            '*/scripts/const_structs.checkpatch'
-    fi
-fi
-codespell=${DPDK_CHECKPATCH_CODESPELL:-$(python3 -c 'import codespell_lib, os; print(os.path.join(os.path.dirname(codespell_lib.__file__), "data", "dictionary.txt"))' 2>/dev/null)}
+kernel_checkpatch "$top"       # devtools/lib.sh
 cp_ok=1
-[ -x "$checkpatch" ] && [ -f "$codespell" ] ||
+[ -n "$checkpatch" ] && [ -n "$codespell" ] ||
     { cp_ok=0; log "no checkpatch.pl or codespell dictionary: checkpatch column FAIL (devtools/setup.sh)"; }
 
 # the minimal DPDK of devtools/release-matrix.sh, without installing

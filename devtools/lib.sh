@@ -1,0 +1,112 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright 2026 The vdev_netvsc authors
+#
+# Functions the devtools scripts share; sourced, defines nothing else.
+# Callers define log() (and git_in() for release_dir's "git" form).
+
+# world_writable_ancestor DIR: the first world-writable directory on the
+# way from DIR to / (none: nothing), such as /tmp. EAL refuses plugins
+# below one.
+world_writable_ancestor() {
+    local d=$1
+    while [ -n "$d" ] && [ "$d" != / ]; do
+        if [ -d "$d" ] && [ -n "$(find "$d" -maxdepth 0 -perm -0002 2>/dev/null)" ]; then
+            echo "$d"; return
+        fi
+        d=${d%/*}
+    done
+}
+
+# plugin_home TOP KIND: where builds of the tree TOP whose plugins EAL must
+# load go when TOP lies below a world-writable directory:
+# ~/.cache/vn-pmd-KIND-<hash of TOP>, made with mode 0755 (nothing printed
+# when TOP is fine where it is)
+plugin_home() {
+    local d
+    [ -n "$(world_writable_ancestor "$1")" ] || return 0
+    d=${XDG_CACHE_HOME:-$HOME/.cache}/vn-pmd-$2-$(printf '%s' "$1" | md5sum | cut -c1-8)
+    mkdir -p "$d" && chmod 0755 "$d" && echo "$d"
+}
+
+# kernel_checkpatch TOP: sets checkpatch to the kernel's checkpatch.pl
+# ($DPDK_CHECKPATCH_PATH, or scripts/checkpatch.pl with its spelling.txt
+# and const_structs.checkpatch unpacked once from Debian's linux-source
+# into TOP/.cache/checkpatch), or to nothing; and codespell to codespell's
+# dictionary ($DPDK_CHECKPATCH_CODESPELL, or Debian's codespell's), or to
+# nothing. DPDK's checkpatches.sh needs both.
+kernel_checkpatch() {
+    local ksrc
+    checkpatch=${DPDK_CHECKPATCH_PATH:-$1/.cache/checkpatch/checkpatch.pl}
+    if [ -z "${DPDK_CHECKPATCH_PATH:-}" ] && [ ! -x "$checkpatch" ]; then
+        ksrc=$(ls -1 /usr/src/linux-source-*.tar.* 2>/dev/null | sort -V | tail -n 1)
+        if [ -n "$ksrc" ]; then
+            log "unpacking scripts/checkpatch.pl from $ksrc"
+            mkdir -p "$1/.cache/checkpatch"
+            tar -xf "$ksrc" -C "$1/.cache/checkpatch" --strip-components=2 --wildcards \
+                '*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+                '*/scripts/const_structs.checkpatch' || rm -f "$checkpatch"
+        fi
+    fi
+    [ -x "$checkpatch" ] || checkpatch=
+    codespell=${DPDK_CHECKPATCH_CODESPELL:-$(python3 -c 'import codespell_lib, os; print(os.path.join(os.path.dirname(codespell_lib.__file__), "data", "dictionary.txt"))' 2>/dev/null)}
+    [ -f "$codespell" ] || codespell=
+}
+
+# release_dir INPUT MARKER [git]: a DPDK release, given as a source tree or
+# a tarball of one, copied once into the caller's $cache, where later runs
+# (and other clones sharing the cache) find it again. Sets dir (the
+# release's cache directory, $cache/<VERSION>-<id>) and src ($dir/src).
+# The id is the tarball's hash,
+# or the tree's path and VERSION; Debian's source package (a tree with
+# .debian-version, written by setup.sh) is named by its version alone, so
+# that it is the same wherever a clone keeps it. MARKER: a file, relative
+# to the top of the tree, that tells a DPDK tree fit for the caller.
+# "git": the copy is a git repository (without the input's .git and quilt
+# .pc) whose one commit is tagged "upstream".
+release_dir() {
+    local in=$1 marker=$2 want_git=${3:-} id v tmp d
+    if [ -f "$in" ]; then
+        id=$(sha256sum "$in" | cut -c1-10)
+    elif [ -f "$in/VERSION" ]; then
+        in=$(cd "$in" && pwd)
+        if [ -f "$in/.debian-version" ]; then
+            id=$(cat "$in/VERSION" "$in/.debian-version" | sha256sum | cut -c1-10)
+        else
+            id=$({ echo "$in"; cat "$in/VERSION"; } | sha256sum | cut -c1-10)
+        fi
+    else
+        log "$in: neither a DPDK source tree nor a tarball"
+        return 1
+    fi
+    for d in "$cache"/*-"$id"; do
+        [ -f "$d/src/VERSION" ] || continue
+        [ -z "$want_git" ] || git -C "$d/src" rev-parse -q --verify upstream > /dev/null || continue
+        dir=$d src=$d/src
+        return 0
+    done
+    tmp=$cache/.new-$id
+    rm -rf "$tmp"
+    mkdir -p "$tmp/src"
+    if [ -f "$in" ]; then
+        log "unpacking $in"
+        tar -xf "$in" -C "$tmp/src" --strip-components=1 ||
+            { rm -rf "$tmp"; log "cannot unpack $in"; return 1; }
+    else
+        log "copying $in"
+        cp -a "$in/." "$tmp/src/" || { rm -rf "$tmp"; return 1; }
+        [ -z "$want_git" ] || rm -rf "$tmp/src/.git" "$tmp/src/.pc"
+    fi
+    [ -f "$tmp/src/VERSION" ] && [ -f "$tmp/src/$marker" ] ||
+        { rm -rf "$tmp"; log "$in: not a DPDK source tree"; return 1; }
+    src=$tmp/src
+    if [ -n "$want_git" ]; then
+        { git_in init -q && git_in add -A -f . &&
+          git_in commit -q -m "DPDK $(cat "$src/VERSION")" && git_in tag upstream; } ||
+            { rm -rf "$tmp"; log "cannot make a git copy of $in"; return 1; }
+    fi
+    v=$(cat "$tmp/src/VERSION")
+    dir=$cache/$v-$id
+    rm -rf "$dir"
+    mv "$tmp" "$dir"
+    src=$dir/src
+}
