@@ -168,7 +168,8 @@ sg_on_exit "kill $FLOW_PID"
 # flow_last: the send time (us) of the newest packet that came back
 flow_last() {
 	local w=()
-	read -r -a w < "$STATUS" 2>/dev/null
+	# none until the sender has started
+	{ read -r -a w < "$STATUS"; } 2>/dev/null
 	echo "${w[5]:-0}"
 }
 
