@@ -5,10 +5,8 @@
 # Kernel tier: sim scenarios, unchanged, on Debian's kernel (vm.sh), where
 # tap's remote= works and every port must carry its tap sub-device
 # (sim_tap_expected asks the tap PMD). The ones that failed there while
-# the driver's tap check was wrong, and OVS, which failed there to add a
-# port with a tap sub-device until it was given n_rxq (see sim/ovs.sh).
-# Every other scenario but sim-soak passed there once, by hand (see
-# app/test/README.md).
+# the driver's tap check was wrong. Every other scenario but sim-soak
+# passed there once, by hand (see app/test/README.md).
 #
 # Usage: sim.sh SCENARIO...   (names of app/test/sim/<name>.sh)
 
