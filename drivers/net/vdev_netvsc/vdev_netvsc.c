@@ -295,15 +295,6 @@ vdev_netvsc_remove(struct rte_vdev_device *vdev)
 	return 0;
 }
 
-static struct rte_vdev_driver vdev_netvsc_driver = {
-	.remove = vdev_netvsc_remove,
-	.probe = vdev_netvsc_probe,
-};
-RTE_PMD_REGISTER_VDEV(VDEV_NETVSC_DRIVER, vdev_netvsc_driver);
-/* the keys are the args module's own (vdev_netvsc_private.h) */
-RTE_PMD_REGISTER_PARAM_STRING(VDEV_NETVSC_DRIVER, VDEV_NETVSC_PARAMS);
-RTE_PMD_REGISTER_ALIAS(VDEV_NETVSC_DRIVER, eth_vdev_netvsc);
-
 /*
  * Auto-probe: in a Hyper-V guest, add an instance unless the user gave one.
  */
@@ -357,3 +348,16 @@ RTE_INIT(vdev_netvsc_auto_probe)
 	if (rte_vdev_add_custom_scan(vsc_scan, NULL) < 0)
 		DRV_LOG(ERR, "cannot register the auto-probe scan");
 }
+
+/*
+ * Registration: the devargs keys are the args module's own
+ * (vdev_netvsc_private.h); the old name stays an alias; the vdev bus
+ * calls probe and remove.
+ */
+RTE_PMD_REGISTER_PARAM_STRING(VDEV_NETVSC_DRIVER, VDEV_NETVSC_PARAMS);
+RTE_PMD_REGISTER_ALIAS(VDEV_NETVSC_DRIVER, eth_vdev_netvsc);
+static struct rte_vdev_driver vdev_netvsc_driver = {
+	.probe = vdev_netvsc_probe,
+	.remove = vdev_netvsc_remove,
+};
+RTE_PMD_REGISTER_VDEV(VDEV_NETVSC_DRIVER, vdev_netvsc_driver);
