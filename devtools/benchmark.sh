@@ -59,12 +59,7 @@ for a in "$@"; do
 done
 
 source "$top/devtools/lib.sh"
-bld=${BUILD_DIR:-}
-if [ -z "$bld" ]; then
-    bld=$(plugin_home "$top" build)
-    [ -z "$bld" ] || say "$(world_writable_ancestor "$top") is world-writable and EAL refuses plugins below it: building in $bld"
-    bld=${bld:-build}
-fi
+bld=${BUILD_DIR:-$(build_dir "$top" build build)}
 
 # the guide's results block and figure from <build>/bench
 update_doc() {

@@ -17,15 +17,21 @@ world_writable_ancestor() {
     done
 }
 
-# plugin_home TOP KIND: where builds of the tree TOP whose plugins EAL must
-# load go when TOP lies below a world-writable directory:
-# ~/.cache/vn-pmd-KIND-<hash of TOP>, made with mode 0755 (nothing printed
-# when TOP is fine where it is)
-plugin_home() {
-    local d
-    [ -n "$(world_writable_ancestor "$1")" ] || return 0
+# build_dir TOP KIND DEFAULT: where builds of the tree TOP whose plugins
+# EAL must load go: DEFAULT, or, when TOP lies below a world-writable
+# directory, ~/.cache/vn-pmd-KIND-<hash of TOP> (made with mode 0755, and
+# said on stderr)
+build_dir() {
+    local ww d
+    ww=$(world_writable_ancestor "$1")
+    if [ -z "$ww" ]; then
+        echo "$3"
+        return
+    fi
     d=${XDG_CACHE_HOME:-$HOME/.cache}/vn-pmd-$2-$(printf '%s' "$1" | md5sum | cut -c1-8)
-    mkdir -p "$d" && chmod 0755 "$d" && echo "$d"
+    mkdir -p "$d" && chmod 0755 "$d"
+    echo "$ww is world-writable and EAL refuses plugins below it: building in $d" >&2
+    echo "$d"
 }
 
 # kernel_checkpatch TOP: sets checkpatch to the kernel's checkpatch.pl

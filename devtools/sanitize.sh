@@ -34,9 +34,7 @@ san=$top/app/test/sanitize
 
 source "$top/devtools/lib.sh"
 # EAL refuses plugins below a world-writable directory (as devtools/test.sh)
-bld=${SANITIZE_BUILD_DIR:-}
-[ -n "$bld" ] || bld=$(plugin_home "$top" asan)
-bld=${bld:-build-asan}
+bld=${SANITIZE_BUILD_DIR:-$(build_dir "$top" asan build-asan)}
 
 passed=0 failed=0 skipped=0
 skips=${SANITIZE_SKIPS:-/dev/null}

@@ -46,12 +46,7 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top" || exit 1
 source "$top/devtools/lib.sh"
 # tests load build/*.so with EAL's -d: build where EAL accepts them
-bld=${BUILD_DIR:-}
-if [ -z "$bld" ]; then
-    bld=$(plugin_home "$top" build)
-    [ -z "$bld" ] || echo "test: $(world_writable_ancestor "$top") is world-writable and EAL refuses plugins below it: building in $bld"
-    bld=${bld:-build}
-fi
+bld=${BUILD_DIR:-$(build_dir "$top" build build)}
 passed=0 failed=0 skipped=0
 skips=$(mktemp "${TMPDIR:-/tmp}/vsc-test-skips.XXXXXX")
 trap 'rm -f "$skips" "$step_log"' EXIT
