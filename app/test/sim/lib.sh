@@ -7,6 +7,10 @@
 # tree with a build in ./build):
 #   VSC_PLUGIN      our plugin (librte_net_vdev_netvsc.so...)
 #   FAKE_VF_PLUGIN  the fake VF plugin ("" when not built: VF scenarios skip)
+#   FAILSAFE_PLUGIN the fail-safe we ship (failsafe/: the release's with our
+#                   fixes), in place of the distro's in every guest unless a
+#                   scenario asks for the distro's (sim_setup --stock-failsafe);
+#                   "" keeps the distro's
 #   VSC_APP         vsc_app
 #   SIMGUEST        simguest
 #   SIM_LOGDIR      where the EAL/driver logs go
@@ -19,6 +23,7 @@ SIM_NAME=$(basename "$0" .sh)
 : "${VSC_PLUGIN:=$SIM_TOP/build/librte_net_vdev_netvsc.so}"
 : "${VSC_APP:=$SIM_TOP/build/app/test/sim/vsc_app}"
 : "${FAKE_VF_PLUGIN=$SIM_TOP/build/app/test/fake_vf/librte_net_fake_vf.so}"
+: "${FAILSAFE_PLUGIN=$SIM_TOP/build/failsafe/librte_net_failsafe.so}"
 : "${SIM_LOGDIR:=$SIM_TOP/build/app/test/sim/logs}"
 
 SIM_PASS=0
@@ -89,17 +94,19 @@ finish() {
 
 # ---------------------------------------------------------------------------
 
-# sim_setup [--vf|--no-vf] [--upstream]: checks, then a new guest (destroyed
-# on exit). --vf: the fake VF plugin is needed (skip without it); --no-vf:
-# not loaded (its VF ports would be top-level ports where no fail-safe takes
-# them).
+# sim_setup [--vf|--no-vf] [--upstream] [--stock-failsafe]: checks, then a
+# new guest (destroyed on exit). --vf: the fake VF plugin is needed (skip
+# without it); --no-vf: not loaded (its VF ports would be top-level ports
+# where no fail-safe takes them); --stock-failsafe: the distro's fail-safe,
+# not ours (SIM_FAILSAFE says which runs).
 sim_setup() {
-	local need_vf=0 upstream="" r
+	local need_vf=0 upstream="" r fs=()
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--vf) need_vf=1 ;;
 		--no-vf) FAKE_VF_PLUGIN="" ;;
 		--upstream) upstream=--upstream ;;
+		--stock-failsafe) FAILSAFE_PLUGIN="" ;;
 		esac
 		shift
 	done
@@ -125,7 +132,14 @@ sim_setup() {
 	log "log: $SIM_LOG"
 	# leftovers of killed runs
 	sg_destroy_all --stale
-	sg_create $upstream || skip "cannot create a simulated guest"
+	SIM_FAILSAFE="the plugin directory's (distro's, or as installed)"
+	if [ -n "$FAILSAFE_PLUGIN" ]; then
+		[ -f "$FAILSAFE_PLUGIN" ] || skip "our fail-safe not built ($FAILSAFE_PLUGIN)"
+		fs=(--failsafe "$FAILSAFE_PLUGIN")
+		SIM_FAILSAFE="ours ($FAILSAFE_PLUGIN)"
+	fi
+	sg_create $upstream "${fs[@]}" || skip "cannot create a simulated guest"
+	log "fail-safe: $SIM_FAILSAFE"
 	log "guest: $SG_ID"
 	sg_on_exit sim_app_kill
 	sim_eal_args
@@ -403,7 +417,7 @@ testpmd_start() {
 	TP_PID=$!
 	exec {TP_IN}> "$TP_FIFO"
 	sg_on_exit testpmd_kill
-	testpmd_wait 'testpmd> |Press enter to exit|Start automatic packet forwarding' 120
+	testpmd_wait 'testpmd> |Press enter to exit|Start automatic packet forwarding|start packet forwarding' 120
 }
 
 # testpmd_wait REGEX [TIMEOUT_S]: until the output matches (0) or testpmd
