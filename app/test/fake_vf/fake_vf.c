@@ -732,6 +732,7 @@ fake_vf_pci_probe(struct rte_pci_driver *drv __rte_unused,
 	char ifname[IF_NAMESIZE];
 	unsigned int ifindex;
 	const char *fail;
+	const char *sink;
 	bool has_mac;
 	int ret;
 
@@ -792,8 +793,14 @@ fake_vf_pci_probe(struct rte_pci_driver *drv __rte_unused,
 	dev->data->dev_flags |= RTE_ETH_DEV_INTR_LSC |
 				RTE_ETH_DEV_AUTOFILL_QUEUE_XSTATS;
 	dev->dev_ops = &fake_vf_ops;
-	dev->rx_pkt_burst = fake_vf_rx_burst;
-	dev->tx_pkt_burst = fake_vf_tx_burst;
+	/*
+	 * A VF that does no I/O (benchmarks, and the data path at full
+	 * rate): what costs is then the layers above it, fail-safe's bursts.
+	 */
+	sink = getenv("FAKE_VF_SINK");
+	priv->sink = sink != NULL && sink[0] != '\0';
+	dev->rx_pkt_burst = priv->sink ? fake_vf_rx_source : fake_vf_rx_burst;
+	dev->tx_pkt_burst = priv->sink ? fake_vf_tx_sink : fake_vf_tx_burst;
 	ret = fake_vf_nl_start(nl, priv);
 	if (ret < 0) {
 		rte_eth_dev_release_port(dev);

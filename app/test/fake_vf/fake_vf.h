@@ -65,6 +65,7 @@ struct fake_vf_priv {
 	int sock; /* AF_PACKET socket while started, -1 otherwise */
 	bool admin_up; /* dev_set_link_up/down, no effect on the netdevice */
 	bool removed; /* the netdevice is gone: RMV was raised */
+	bool sink; /* $FAKE_VF_SINK: no I/O, Tx counts and drops, Rx makes frames */
 	struct fake_vf_nl *nl;
 };
 
@@ -75,6 +76,10 @@ uint16_t fake_vf_rx_burst(void *queue, struct rte_mbuf **pkts,
 			  uint16_t nb_pkts);
 uint16_t fake_vf_tx_burst(void *queue, struct rte_mbuf **pkts,
 			  uint16_t nb_pkts);
+uint16_t fake_vf_rx_source(void *queue, struct rte_mbuf **pkts,
+			   uint16_t nb_pkts);
+uint16_t fake_vf_tx_sink(void *queue, struct rte_mbuf **pkts,
+			 uint16_t nb_pkts);
 
 /* fake_vf_nl.c */
 struct fake_vf_nl *fake_vf_nl_open(void);
