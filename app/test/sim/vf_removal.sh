@@ -1,0 +1,270 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright 2026 The vdev_netvsc authors
+#
+# The VF's removal and return under Debian's dpdk-testpmd, in the layouts
+# Azure users run: the VF is there when testpmd starts, testpmd polls the
+# fail-safe port from the first second, and no other port is arranged
+# around fail-safe.
+#  1. LISA's timeline (Microsoft's Azure test suite, failsafe hot-plug):
+#     --forward-mode=txonly at full rate into a VF that counts and drops
+#     (FAKE_VF_SINK), 10 s, VF away 10 s, back, 10 s, SIGINT; once back at
+#     the same PCI address, once at a new one (live migration). testpmd
+#     must not crash and its Tx rate after the return must be within
+#     12.5 % of the rate before (medians of 1 s periods, where LISA takes
+#     the mean of 2 s ones: this machine's load comes in bursts).
+#  2. --forward-mode=icmpecho, the fail-safe port is port 0 (the VF is kept
+#     from EAL's own probe with -b): answers before, while the VF is away
+#     (through the tap where this kernel lets tap's remote= work; none
+#     otherwise, the VF being the only path), and after its return.
+#  3. Two NetVSCs with a VF each, both ports answering pings: only eth2's
+#     VF goes and comes back; eth1 must answer every ping meanwhile.
+#
+# With --stock (meson test sim-vf_removal-stock), the same runs on the
+# distro's fail-safe, whose removal path has two defects (fail-safe keeps
+# its fast bursts in rte_eth_fp_ops after a removal, and releases the
+# removed port twice): the scenario must show them. Exit status 1 then
+# (meson: should_fail, EXPECTEDFAIL) when a case failed and testpmd
+# crashed or lost its port ("not ready port"): XFAIL; 0 (UNEXPECTEDPASS, a
+# failure) when every case passed: XPASS, the distro fixed it; 99 (ERROR)
+# when something else failed.
+
+source "$(dirname "$0")/lib.sh"
+STOCK=0
+if [ "${1:-}" = --stock ]; then
+	STOCK=1
+	SIM_NAME=$SIM_NAME-stock
+	sim_setup --vf --stock-failsafe
+else
+	sim_setup --vf
+fi
+command -v "$TESTPMD" >/dev/null || skip "no $TESTPMD (Debian package dpdk)"
+command -v ping >/dev/null || skip "no ping"
+
+PCI1=7870:00:02.0
+PCI1B=9a3c:00:02.0     # eth1's VF after "live migration"
+PCI2=5e21:00:02.0
+sg_add_netvsc eth1
+sg_add_netvsc eth2
+sg_add_vf eth1 $PCI1 --name enP30832s1
+sg_add_vf eth2 $PCI2 --name enP24097s1
+if sim_tap_expected; then
+	NO_VF_PATH="through the tap"
+else
+	NO_VF_PATH="no tap on this kernel: none"
+fi
+# what showed the defects (stock) or must never happen (ours)
+CRASHES=()
+
+# --tx-offloads=0: with no sub-device, fail-safe offers MBUF_FAST_FREE, which
+# testpmd would enable, and a VF without it could not be configured
+TP_COMMON=(--total-num-mbufs=8192 --txd=256 --rxd=256 --tx-offloads=0x0)
+
+# testpmd_ended LABEL: testpmd's end, by SIGINT or quit: 0 and 130 are
+# clean (22.11 exits 0 on SIGINT, 21.11 raises it again); a signal is a
+# crash; "not ready port" means fail-safe reset a live port's fast path
+testpmd_ended() {
+	local label=$1 sig
+	if [ "$TP_RC" = 0 ] || [ "$TP_RC" = 130 ]; then
+		pass "$label: testpmd ended cleanly (exit $TP_RC)"
+	else
+		sig=""
+		[ "$TP_RC" -gt 128 ] && sig=" (signal $((TP_RC - 128)))"
+		fail "$label: testpmd exit status $TP_RC$sig"
+		CRASHES+=("$label: exit $TP_RC$sig")
+	fi
+	if grep -q "for not ready port" "$TP_OUT"; then
+		fail "$label: a port's fast path was reset under testpmd"
+		CRASHES+=("$label: $(grep -m1 'for not ready port' "$TP_OUT")")
+	fi
+}
+
+# testpmd_sigint: stop testpmd as LISA does; TP_RC holds its exit status
+testpmd_sigint() {
+	local i
+	[ -n "$TP_PID" ] || return 0
+	kill -INT "$TP_PID" 2>/dev/null
+	for i in $(seq 200); do
+		kill -0 "$TP_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$TP_PID" 2>/dev/null
+	wait "$TP_PID" 2>/dev/null
+	TP_RC=$?
+	exec {TP_IN}>&-
+	TP_PID=""
+	{ echo "--- testpmd output (exit $TP_RC)"; cat "$TP_OUT"; echo "---"; } >> "$SIM_LOG"
+}
+
+# tx_pps PORT: the Tx-pps figures of PORT's stats blocks so far, one a line
+tx_pps() {
+	awk -v p="$1" '
+		/NIC statistics for port/ { cur = $(NF - 1) }
+		/Tx-pps:/ && cur == p { print $2 }
+	' "$TP_OUT"
+}
+
+# the median of the numbers on stdin (0 for none): a period disturbed by
+# the rest of the machine weighs no more than any other
+median() {
+	sort -n | awk '{ v[n++] = $1 } END { print n ? v[int((n - 1) / 2)] : 0 }'
+}
+
+# the fail-safe port's id: the "Port N" line of testpmd's port list whose
+# MAC is IFNAME's
+fs_port_of() {
+	local mac
+	mac=$(upper "$(sg_mac "$1")")
+	awk -v m="$mac" 'toupper($0) ~ "PORT [0-9]+: " m { sub(":", "", $2); print $2; exit }' "$TP_OUT"
+}
+
+# pings IFNAME N: answers to N pings from the peer side
+pings() {
+	local n
+	n=$(sg_peer_exec ping -n -q -c "$2" -i 0.2 -W 2 "$(sg_guest_ip "$1")" 2>/dev/null |
+		sed -n 's/.* \([0-9]*\) received.*/\1/p')
+	echo "${n:-0}"
+}
+
+# answer_within IFNAME SECONDS: ms until a first answer, or fails
+answer_within() {
+	local t0 end
+	t0=$(date +%s%N)
+	end=$(( $(date +%s) + $2 ))
+	while [ "$(date +%s)" -lt $end ]; do
+		if sg_peer_exec ping -n -q -c 1 -W 1 "$(sg_guest_ip "$1")" >/dev/null 2>&1; then
+			echo $(( ($(date +%s%N) - t0) / 1000000 ))
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
+# --- 1. LISA's timeline: txonly at full rate, VF at start
+# lisa LABEL NEW_PCI: the VF comes back at NEW_PCI
+lisa() {
+	local label=$1 back=$2 port before after n_back n
+	if ! FAKE_VF_SINK=1 testpmd_start \
+		--vdev=net_vdev_netvsc0,iface=eth1,force=1 -a $PCI1 -- \
+		"${TP_COMMON[@]}" --forward-mode=txonly -a --stats-period 1 --nb-cores=1; then
+		fail "$label: testpmd did not start: $(tail -3 "$TP_OUT" | tr '\n' ' ')"
+		testpmd_stop
+		testpmd_ended "$label"
+		return
+	fi
+	testpmd_wait 'NIC statistics for port' 60
+	sleep 10
+	port=$(fs_port_of eth1)
+	# the periods before the removal, but the first (start-up)
+	before=$(tx_pps "$port" | tail -n +2 | median)
+	sg_del_vf enP30832s1
+	sleep 10
+	check "$label: testpmd survives the VF's removal" kill -0 "$TP_PID"
+	sg_add_vf eth1 "$back" --name enP30832s1
+	n_back=$(tx_pps "$port" | wc -l)
+	sleep 10
+	check "$label: testpmd survives the VF's return" kill -0 "$TP_PID"
+	# the periods after the return, but the first two (fail-safe plugs
+	# the VF in at its next poll, up to 2 s after its return)
+	n=$(tx_pps "$port" | wc -l)
+	after=$(tx_pps "$port" | tail -n +$((n_back + 3)) | median)
+	testpmd_sigint
+	testpmd_ended "$label"
+	log "$label: port $port Tx-pps before $before, after $after ($n periods, $((n - n_back)) after the return)"
+	if [ -n "$port" ] && [ "${before:-0}" -gt 0 ] && [ $((n - n_back)) -ge 4 ] &&
+		[ $(( after * 1000 / before )) -ge 875 ]; then
+		pass "$label: Tx rate after the return ($after pps) within 12.5 % of before ($before pps)"
+	else
+		fail "$label: Tx rate after the return ($after pps) not within 12.5 % of before ($before pps), port '$port'"
+	fi
+	check "$label: fail-safe took the returning VF" awk -v b="$back" '
+		/VF .* of eth1 is gone/ { gone = 1 }
+		gone && index($0, "fail-safe runs on VF " b) { found = 1 }
+		END { exit !found }' "$TP_OUT"
+	sg_del_vf enP30832s1
+	sg_add_vf eth1 $PCI1 --name enP30832s1
+}
+lisa "LISA, back at $PCI1" $PCI1
+lisa "LISA, back at $PCI1B" $PCI1B
+
+# --- 2. icmpecho, the fail-safe port is port 0, VF at start
+label="icmpecho, port 0"
+if testpmd_start --vdev=net_vdev_netvsc0,iface=eth1 -b $PCI1 -b $PCI2 -- \
+	"${TP_COMMON[@]}" --forward-mode=icmpecho; then
+	testpmd_wait 'Press enter to exit' 60
+	expect_eq "$label: port 0 is eth1's fail-safe port" "$(fs_port_of eth1)" 0
+	check "$label: a first answer" answer_within eth1 30
+	expect_eq "$label: answers to 10 pings before" "$(pings eth1 10)" 10
+	sg_del_vf enP30832s1
+	sleep 1
+	n=$(pings eth1 10)
+	if sim_tap_expected; then
+		expect_eq "$label: answers to 10 pings while the VF is away ($NO_VF_PATH)" "$n" 10
+	else
+		expect_eq "$label: answers to 10 pings while the VF is away ($NO_VF_PATH)" "$n" 0
+	fi
+	check "$label: testpmd survives the VF's removal" kill -0 "$TP_PID"
+	sg_add_vf eth1 $PCI1 --name enP30832s1
+	if ms=$(answer_within eth1 15); then
+		pass "$label: VF back: first answer after $ms ms"
+		expect_eq "$label: VF back: answers to 10 pings" "$(pings eth1 10)" 10
+	else
+		fail "$label: VF back: no answer in 15 s"
+	fi
+	testpmd_stop
+else
+	fail "$label: testpmd did not start: $(tail -3 "$TP_OUT" | tr '\n' ' ')"
+	testpmd_stop
+fi
+testpmd_ended "$label"
+
+# --- 3. two NetVSCs, both ports answering; only eth2's VF goes and returns
+label="two NetVSCs"
+if testpmd_start --vdev=net_vdev_netvsc0,iface=eth1,iface=eth2 -b $PCI1 -b $PCI2 -- \
+	"${TP_COMMON[@]}" --forward-mode=icmpecho; then
+	testpmd_wait 'Press enter to exit' 60
+	check "$label: eth1 answers" answer_within eth1 30
+	check "$label: eth2 answers" answer_within eth2 30
+	# eth1's pings span eth2's VF removal and return
+	sg_peer_exec ping -n -q -c 50 -i 0.2 -W 2 "$(sg_guest_ip eth1)" \
+		> "$SIM_LOGDIR/$SIM_NAME-$$-eth1.ping" 2>&1 &
+	ping_pid=$!
+	sleep 1
+	sg_del_vf enP24097s1
+	sleep 3
+	check "$label: testpmd survives eth2's VF removal" kill -0 "$TP_PID"
+	sg_add_vf eth2 $PCI2 --name enP24097s1
+	if ms=$(answer_within eth2 15); then
+		pass "$label: eth2's VF back: first answer after $ms ms"
+	else
+		fail "$label: eth2's VF back: no answer in 15 s"
+	fi
+	wait $ping_pid
+	n=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$SIM_LOGDIR/$SIM_NAME-$$-eth1.ping")
+	expect_eq "$label: eth1 answered all 50 pings while eth2's VF came and went" "${n:-0}" 50
+	expect_eq "$label: eth2: answers to 10 pings after" "$(pings eth2 10)" 10
+	testpmd_stop
+else
+	fail "$label: testpmd did not start: $(tail -3 "$TP_OUT" | tr '\n' ' ')"
+	testpmd_stop
+fi
+testpmd_ended "$label"
+
+if [ $STOCK = 0 ]; then
+	finish
+fi
+# the distro's fail-safe: the defects must show
+echo
+echo "$SIM_NAME: $SIM_PASS passed, $SIM_FAIL failed (distro's fail-safe)"
+if [ $SIM_FAIL = 0 ]; then
+	echo "XPASS: the distro's fail-safe survived every VF removal: its defects are gone (update the guide and README)"
+	exit 0
+elif [ ${#CRASHES[@]} -gt 0 ]; then
+	echo "XFAIL: DPDK fail-safe defects on VF removal (fast bursts kept in rte_eth_fp_ops; removed port released twice):"
+	printf '  %s\n' "${CRASHES[@]}"
+	exit 1
+fi
+echo "failed checks, without the defects' signature:"
+printf '  %s\n' "${SIM_FAILED[@]}"
+exit 99
