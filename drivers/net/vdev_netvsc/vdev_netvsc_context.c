@@ -369,6 +369,7 @@ vdev_netvsc_ctx_create(const struct vdev_netvsc_netdev *netvsc,
 	}
 	ctx->vf_attached = vsc_vf_attached(ctx);
 	vsc_port_tap_check(ctx, args);
+	vdev_netvsc_failsafe_check(ctx->port_name);
 	DRV_LOG(NOTICE, "%s -> %s", ctx->if_name, ctx->port_name);
 	DRV_LOG(DEBUG, "%s devargs: %s", ctx->port_name, args);
 	return ctx;

@@ -229,6 +229,15 @@ void vdev_netvsc_ctx_offer(struct vdev_netvsc_ctx *ctx,
 void vdev_netvsc_ctx_reoffer(struct vdev_netvsc_ctx *ctx, bool vf_alive);
 
 /*
+ * vdev_netvsc_failsafe.c: which fail-safe serves our ports.
+ */
+
+/** Fixes of fail-safe's VF removal path that a fail-safe must carry. */
+#define VDEV_NETVSC_FAILSAFE_FIXES 4
+
+void vdev_netvsc_failsafe_check(const char *port_name);
+
+/*
  * vdev_netvsc.c and vdev_netvsc_monitor.c: instances and their events.
  */
 
