@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# Install script of the standalone build (meson.add_install_script):
-#   pmd-install.sh <built librte_net_vdev_netvsc.so.X.Y> <pmd dir> <so major>
+# Install script of the standalone build (meson.add_install_script), once
+# for our plugin and once for our fail-safe (failsafe/meson.build):
+#   pmd-install.sh <built librte_net_<name>.so.X.Y> <pmd dir> <so major>
 #
-# Puts our plugin into <pmd dir> as librte_net_vdev_netvsc.so.X.Y with the
+# Puts the library into <pmd dir> as librte_net_<name>.so.X.Y with the
 # .so.X and .so links, the names the distro's plugin has. Files of those
 # names that a Debian package owns are first diverted with
 #   dpkg-divert --package vdev-netvsc --rename --add --divert <file>.distro

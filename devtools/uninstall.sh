@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# Undo "ninja -C build install": remove our librte_net_vdev_netvsc plugin
-# and give the distro's files their names back (dpkg-divert --remove
-# --rename). Also run by "ninja -C build uninstall-pmd". Safe to run again.
+# Undo "ninja -C build install": remove our librte_net_vdev_netvsc and
+# librte_net_failsafe plugins and give the distro's files their names back
+# (dpkg-divert --remove --rename). Also run by "ninja -C build
+# uninstall-pmd". Safe to run again.
 #   uninstall.sh [pmd dir]   default: the installed DPDK's <libdir>/dpdk/pmds-*
 
 set -euo pipefail
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 pkg=vdev-netvsc
-lib=librte_net_vdev_netvsc.so
+libs=(librte_net_vdev_netvsc.so librte_net_failsafe.so)
 
 if [ $# -ge 1 ]; then
     dirs=("$1")
@@ -24,24 +25,26 @@ restore() {     # <file diverted by us>
     dpkg-divert --package "$pkg" --rename --remove "$1"
 }
 
-# every diversion of ours, wherever it was installed
-if command -v dpkg-divert >/dev/null; then
-    dpkg-divert --list "*/$lib*" | awk -v p="$pkg" '$1 == "diversion" && $NF == p { print $3 }' |
-    while read -r f; do
-        restore "$f"
-    done
-fi
+for lib in "${libs[@]}"; do
+    # every diversion of ours, wherever it was installed
+    if command -v dpkg-divert >/dev/null; then
+        dpkg-divert --list "*/$lib*" | awk -v p="$pkg" '$1 == "diversion" && $NF == p { print $3 }' |
+        while read -r f; do
+            restore "$f"
+        done
+    fi
 
-# ours installed where no package owns the names (-Dpmd_dir=...)
-for d in "${dirs[@]}"; do
-    for f in "$d/$lib" "$d/$lib".*; do
-        [ -e "$f" ] || [ -L "$f" ] || continue
-        case $f in *.distro) continue ;; esac
-        if command -v dpkg-query >/dev/null && dpkg-query -S "$f" >/dev/null 2>&1; then
-            continue        # the distro's
-        fi
-        echo "+ rm -f $f"
-        rm -f "$f"
+    # ours installed where no package owns the names (-Dpmd_dir=...)
+    for d in "${dirs[@]}"; do
+        for f in "$d/$lib" "$d/$lib".*; do
+            [ -e "$f" ] || [ -L "$f" ] || continue
+            case $f in *.distro) continue ;; esac
+            if command -v dpkg-query >/dev/null && dpkg-query -S "$f" >/dev/null 2>&1; then
+                continue        # the distro's
+            fi
+            echo "+ rm -f $f"
+            rm -f "$f"
+        done
     done
 done
 echo "uninstall: done"
