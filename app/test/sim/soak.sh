@@ -96,10 +96,11 @@ SAMPLES=$SIM_LOGDIR/$SIM_NAME-$$.samples
 : > "$SAMPLES"
 log "seed $SEED: $CYCLES VF cycles, at least $SECONDS_MIN s, $PROBES probe/remove cycles, $RATE packets/s"
 
-# port 0: a null device owned by a fail-safe, which no lcore polls (see
-# vf_traffic.sh); --tx-offloads=0: see vf_traffic.sh
-if ! testpmd_start --vdev=net_null0,no-rx=1 --vdev='net_failsafe_null0,dev(net_null0)' \
-	--vdev=net_vdev_netvsc0,iface=eth1,hotplug_poll=$HP \
+# eth1's VF is there at start, as on Azure: the first cycle only removes
+# it; the fail-safe port is port 0 (-b: EAL's own probe leaves the VF to
+# fail-safe); --tx-offloads=0: see vf_traffic.sh
+sg_add_vf eth1 $FIRST_PCI --name enP1s1 || { fail "cannot add eth1's VF"; finish; }
+if ! testpmd_start -b $FIRST_PCI --vdev=net_vdev_netvsc0,iface=eth1,hotplug_poll=$HP \
 	--log-level=pmd.net.fake_vf:notice \
 	-- -i --forward-mode=5tswap --port-topology=loop --total-num-mbufs=8192 \
 	--txd=256 --rxd=256 --tx-offloads=0x0; then
@@ -208,8 +209,12 @@ while [ $i -lt "$CYCLES" ] || [ $((SECONDS - t0)) -lt "$SECONDS_MIN" ]; do
 	fi
 	vf=enP${i}s1
 	c0=${EPOCHREALTIME/./}
-	sg_add_vf eth1 "$pci" --name "$vf" || { fail "cycle $i: cannot add the VF"; break; }
-	from=$SG_VF_ADDED_US
+	if [ $i -gt 1 ]; then
+		sg_add_vf eth1 "$pci" --name "$vf" || { fail "cycle $i: cannot add the VF"; break; }
+		from=$SG_VF_ADDED_US
+	else
+		from=$c0    # there since the start
+	fi
 	# attached: a packet sent since the VF came came back through it
 	end=$((SECONDS + ATTACH_S))
 	while [ "$(flow_last)" -lt "$from" ] && [ $SECONDS -le $end ]; do
