@@ -60,6 +60,6 @@ vdev_netvsc_failsafe_check(const char *port_name)
 	DRV_LOG(WARNING, "fail-safe %s lacks the fixes of its VF removal"
 		" path: the removal of a VF that was there when the port"
 		" started crashes the application or silences port 0. Install"
-		" the fail-safe built with this driver (ninja install, or the"
-		" vdev-netvsc package); see the guide, \"Fail-safe\"", lib);
+		" the fail-safe built with this driver (ninja install); see the"
+		" guide, \"Fail-safe\"", lib);
 }
