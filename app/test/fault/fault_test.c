@@ -476,12 +476,16 @@ baseline_take(size_t closed_leak)
  * is valgrind's business (FAULT_TEST_WRAPPER, fault-valgrind).
  */
 static size_t heap_slack; /* bytes the heap may be above what is expected */
+static size_t heap_per_tap_failure; /* and per failed tap attempt */
 static bool heap_checked = true; /* check_flat() looks at the heap */
+
+/* the tap PMD's line for each attempt that failed */
+#define TAP_FAILED "Unable to initialize " TAP
 
 static void
 check_flat(const char *when)
 {
-	size_t heap = 0, want = 0;
+	size_t heap = 0, want = 0, slack = 0;
 	int fds = 0, i;
 
 	for (i = 0; i * 10 < wait_ms; ++i) {
@@ -489,17 +493,24 @@ check_flat(const char *when)
 		heap = heap_used();
 		want = base.heap + base.closed_leak *
 			log_count(base.mark, CLOSED_ONLY);
+		/* what happened, not how long it took: a loaded machine
+		 * makes fail-safe retry a failing tap more often
+		 */
+		slack = heap_slack + heap_per_tap_failure *
+			log_count(base.mark, TAP_FAILED);
 		if (!heap_checked)
 			heap = want;
-		if (fds == base.fds && heap >= want && heap <= want + heap_slack)
+		if (fds == base.fds && heap >= want && heap <= want + slack)
 			return;
 		msleep(10);
 	}
 	CHECK(fds == base.fds, "%s: %d fds, baseline %d", when, fds, base.fds);
-	CHECK(heap >= want && heap <= want + heap_slack,
-	      "%s: DPDK heap %zu bytes, expected %zu (%zu at"
-	      " the baseline, %u ports closed only since)", when, heap, want,
-	      base.heap, log_count(base.mark, CLOSED_ONLY));
+	CHECK(heap >= want && heap <= want + slack,
+	      "%s: DPDK heap %zu bytes, expected %zu to %zu (%zu at the"
+	      " baseline, %u ports closed only, %u tap attempts failed since)",
+	      when, heap, want, want + slack, base.heap,
+	      log_count(base.mark, CLOSED_ONLY),
+	      log_count(base.mark, TAP_FAILED));
 }
 
 /*
@@ -1034,12 +1045,14 @@ case_tap(void)
 	tap_forced = true;
 	devargs = "hotplug_poll=100";
 	/*
-	 * Each failed attempt of the tap PMD (fail-safe retries every 100 ms)
-	 * leaves a few dozen bytes of DPDK heap behind, from DPDK's own
-	 * allocations: the driver allocates nothing there (valgrind checks
-	 * its malloc'd memory).
+	 * Each failed attempt of the tap PMD (fail-safe retries every 100 ms,
+	 * as often as the machine's load lets it) leaves DPDK heap behind,
+	 * from DPDK's own allocations: about 256 bytes in Debian's kernel in
+	 * the VM (7424 bytes over 29 attempts). The driver allocates nothing
+	 * there (valgrind checks its malloc'd memory).
 	 */
-	heap_slack = 4096;
+	heap_slack = 1024;
+	heap_per_tap_failure = 384;
 	warm_up(args, sizeof(args));
 	CHECK(strstr(args, "dev(" TAP ",remote=" NETVSC ")") != NULL,
 	      "no tap sub-device in \"%s\"", args);
