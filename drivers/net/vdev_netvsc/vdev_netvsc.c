@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <bus_vdev_driver.h>
 #include <rte_bus_vdev.h>
 #include <rte_common.h>
 #include <rte_devargs.h>

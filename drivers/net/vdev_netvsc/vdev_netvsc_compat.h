@@ -45,6 +45,24 @@ vdev_netvsc_log(uint32_t level, const char *format, ...)
 			RTE_FMT_TAIL(__VA_ARGS__ ,)))
 #endif
 
+/*
+ * 22.11 moved the vdev driver API out of rte_bus_vdev.h into the driver
+ * SDK header bus_vdev_driver.h, and made struct rte_device opaque behind
+ * rte_dev_name(). 21.11 has neither.
+ */
+#if RTE_VERSION_NUM(22, 11, 0, 0) <= RTE_VERSION
+#include <bus_vdev_driver.h>
+#else
+#include <rte_bus_vdev.h>
+#include <rte_dev.h>
+
+static inline const char *
+rte_dev_name(const struct rte_device *dev)
+{
+	return dev->name;
+}
+#endif
+
 /* Telemetry: 23.03 renamed the unsigned dict helper. */
 #if RTE_VERSION_NUM(23, 3, 0, 0) <= RTE_VERSION
 #define VDEV_NETVSC_TEL_ADD_U64(d, name, v) rte_tel_data_add_dict_uint(d, name, v)
