@@ -63,6 +63,18 @@ expect_eq() {
 	fi
 }
 
+# expect_answers DESCRIPTION GOT N: GOT answers to N pings, of which one
+# in 25 may be lost (at least one): a loaded machine delays a reply past
+# ping's wait now and then; a path that stops loses them all
+expect_answers() {
+	local min=$(( $3 - ($3 + 24) / 25 ))
+	if [ "$2" -ge "$min" ] 2>/dev/null && [ "$2" -le "$3" ]; then
+		pass "$1: $2 of $3 answered"
+	else
+		fail "$1: $2 of $3 answered, expected at least $min"
+	fi
+}
+
 # expect_match DESCRIPTION ACTUAL EXTENDED-REGEX
 expect_match() {
 	if [[ $2 =~ $3 ]]; then
@@ -74,6 +86,33 @@ expect_match() {
 }
 
 upper() { tr '[:lower:]' '[:upper:]' <<< "$1"; }
+
+# sim_defect WHAT: a failure that shows a known DPDK defect (finish_stock)
+SIM_DEFECTS=()
+sim_defect() { SIM_DEFECTS+=("$*"); }
+
+# finish_stock DEFECTS: the end of a scenario run on the distro's fail-safe,
+# whose known DEFECTS it must show (meson: should_fail). Exit 1 (XFAIL)
+# when a check failed and sim_defect recorded its signature, 0 (XPASS,
+# which meson counts as a failure) when every check passed: the distro
+# fixed them, 99 (ERROR) when checks failed without the signature.
+finish_stock() {
+	echo
+	echo "$SIM_NAME: $SIM_PASS passed, $SIM_FAIL failed (the distro's fail-safe)"
+	if [ $SIM_FAIL = 0 ]; then
+		echo "XPASS: the distro's fail-safe passed: its defects ($1) are gone (update the guide and README)"
+		exit 0
+	elif [ ${#SIM_DEFECTS[@]} -gt 0 ]; then
+		echo "XFAIL: DPDK fail-safe defects: $1"
+		printf '  %s
+' "${SIM_DEFECTS[@]}"
+		exit 1
+	fi
+	echo "failed checks, without the defects' signature:"
+	printf '  %s
+' "${SIM_FAILED[@]}"
+	exit 99
+}
 
 # the end of every scenario
 finish() {
@@ -439,12 +478,16 @@ testpmd_cmd() {
 	printf '%s\n' "$1" >&"$TP_IN"
 }
 
-# testpmd_stop: quit (interactive) or enter (non-interactive), then wait;
-# TP_RC holds its exit status
+# testpmd_stop [--sigint]: quit (interactive) or enter (non-interactive),
+# or SIGINT (as LISA stops it), then wait; TP_RC holds its exit status
 testpmd_stop() {
 	[ -n "$TP_PID" ] || return 0
 	local i
-	printf 'quit\n\n' >&"$TP_IN" 2>/dev/null
+	if [ "${1:-}" = --sigint ]; then
+		kill -INT "$TP_PID" 2>/dev/null
+	else
+		printf 'quit\n\n' >&"$TP_IN" 2>/dev/null
+	fi
 	for i in $(seq 150); do
 		kill -0 "$TP_PID" 2>/dev/null || break
 		sleep 0.1
@@ -472,4 +515,31 @@ testpmd_port_info() {
 		/Infos for port/ { cur = $(NF - 1) }
 		cur == p && index($0, f ": ") == 1 { print substr($0, length(f) + 3); exit }
 	' "$TP_OUT"
+}
+
+# ---------------------------------------------------------------------------
+# pings from the peer side to a NetVSC's guest address
+
+# sim_pings IFNAME N: answers to N pings (0 also when the peer end is gone
+# with the VF: network unreachable)
+sim_pings() {
+	local n
+	n=$(sg_peer_exec ping -n -q -c "$2" -i 0.2 -W 2 "$(sg_guest_ip "$1")" 2>/dev/null |
+		sed -n 's/.* \([0-9]*\) received.*/\1/p')
+	echo "${n:-0}"
+}
+
+# sim_first_answer IFNAME SECONDS: ms until a first answer, or fails
+sim_first_answer() {
+	local t0 end
+	t0=$(date +%s%N)
+	end=$(( $(date +%s) + $2 ))
+	while [ "$(date +%s)" -lt $end ]; do
+		if sg_peer_exec ping -n -q -c 1 -W 1 "$(sg_guest_ip "$1")" >/dev/null 2>&1; then
+			echo $(( ($(date +%s%N) - t0) / 1000000 ))
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
 }

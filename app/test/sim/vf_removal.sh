@@ -55,8 +55,6 @@ if sim_tap_expected; then
 else
 	NO_VF_PATH="no tap on this kernel: none"
 fi
-# what showed the defects (stock) or must never happen (ours)
-CRASHES=()
 
 # --tx-offloads=0: with no sub-device, fail-safe offers MBUF_FAST_FREE, which
 # testpmd would enable, and a VF without it could not be configured
@@ -73,29 +71,12 @@ testpmd_ended() {
 		sig=""
 		[ "$TP_RC" -gt 128 ] && sig=" (signal $((TP_RC - 128)))"
 		fail "$label: testpmd exit status $TP_RC$sig"
-		CRASHES+=("$label: exit $TP_RC$sig")
+		sim_defect "$label: exit $TP_RC$sig"
 	fi
 	if grep -q "for not ready port" "$TP_OUT"; then
 		fail "$label: a port's fast path was reset under testpmd"
-		CRASHES+=("$label: $(grep -m1 'for not ready port' "$TP_OUT")")
+		sim_defect "$label: $(grep -m1 'for not ready port' "$TP_OUT")"
 	fi
-}
-
-# testpmd_sigint: stop testpmd as LISA does; TP_RC holds its exit status
-testpmd_sigint() {
-	local i
-	[ -n "$TP_PID" ] || return 0
-	kill -INT "$TP_PID" 2>/dev/null
-	for i in $(seq 200); do
-		kill -0 "$TP_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -KILL "$TP_PID" 2>/dev/null
-	wait "$TP_PID" 2>/dev/null
-	TP_RC=$?
-	exec {TP_IN}>&-
-	TP_PID=""
-	{ echo "--- testpmd output (exit $TP_RC)"; cat "$TP_OUT"; echo "---"; } >> "$SIM_LOG"
 }
 
 # tx_pps PORT: the Tx-pps figures of PORT's stats blocks so far, one a line
@@ -118,29 +99,6 @@ fs_port_of() {
 	local mac
 	mac=$(upper "$(sg_mac "$1")")
 	awk -v m="$mac" 'toupper($0) ~ "PORT [0-9]+: " m { sub(":", "", $2); print $2; exit }' "$TP_OUT"
-}
-
-# pings IFNAME N: answers to N pings from the peer side
-pings() {
-	local n
-	n=$(sg_peer_exec ping -n -q -c "$2" -i 0.2 -W 2 "$(sg_guest_ip "$1")" 2>/dev/null |
-		sed -n 's/.* \([0-9]*\) received.*/\1/p')
-	echo "${n:-0}"
-}
-
-# answer_within IFNAME SECONDS: ms until a first answer, or fails
-answer_within() {
-	local t0 end
-	t0=$(date +%s%N)
-	end=$(( $(date +%s) + $2 ))
-	while [ "$(date +%s)" -lt $end ]; do
-		if sg_peer_exec ping -n -q -c 1 -W 1 "$(sg_guest_ip "$1")" >/dev/null 2>&1; then
-			echo $(( ($(date +%s%N) - t0) / 1000000 ))
-			return 0
-		fi
-		sleep 0.1
-	done
-	return 1
 }
 
 # --- 1. LISA's timeline: txonly at full rate, VF at start
@@ -171,7 +129,7 @@ lisa() {
 	# the VF in at its next poll, up to 2 s after its return)
 	n=$(tx_pps "$port" | wc -l)
 	after=$(tx_pps "$port" | tail -n +$((n_back + 3)) | median)
-	testpmd_sigint
+	testpmd_stop --sigint
 	testpmd_ended "$label"
 	log "$label: port $port Tx-pps before $before, after $after ($n periods, $((n - n_back)) after the return)"
 	if [ -n "$port" ] && [ "${before:-0}" -gt 0 ] && [ $((n - n_back)) -ge 4 ] &&
@@ -201,21 +159,21 @@ elif testpmd_start --vdev=net_vdev_netvsc0,iface=eth1 -b $PCI1 -b $PCI2 -- \
 	"${TP_COMMON[@]}" --forward-mode=icmpecho -i; then
 	testpmd_cmd start
 	expect_eq "$label: port 0 is eth1's fail-safe port" "$(fs_port_of eth1)" 0
-	check "$label: a first answer" answer_within eth1 30
-	expect_eq "$label: answers to 10 pings before" "$(pings eth1 10)" 10
+	check "$label: a first answer" sim_first_answer eth1 30
+	expect_answers "$label: pings before" "$(sim_pings eth1 10)" 10
 	sg_del_vf enP30832s1
 	sleep 1
-	n=$(pings eth1 10)
+	n=$(sim_pings eth1 10)
 	if sim_tap_expected; then
-		expect_eq "$label: answers to 10 pings while the VF is away ($NO_VF_PATH)" "$n" 10
+		expect_answers "$label: pings while the VF is away ($NO_VF_PATH)" "$n" 10
 	else
 		expect_eq "$label: answers to 10 pings while the VF is away ($NO_VF_PATH)" "$n" 0
 	fi
 	check "$label: testpmd survives the VF's removal" kill -0 "$TP_PID"
 	sg_add_vf eth1 $PCI1 --name enP30832s1
-	if ms=$(answer_within eth1 15); then
+	if ms=$(sim_first_answer eth1 15); then
 		pass "$label: VF back: first answer after $ms ms"
-		expect_eq "$label: VF back: answers to 10 pings" "$(pings eth1 10)" 10
+		expect_answers "$label: VF back: pings" "$(sim_pings eth1 10)" 10
 	else
 		fail "$label: VF back: no answer in 15 s"
 	fi
@@ -240,8 +198,8 @@ if [[ $CASES != *" two "* ]]; then
 elif testpmd_start --vdev=net_vdev_netvsc0,iface=eth1,iface=eth2 -b $PCI1 -b $PCI2 -- \
 	"${TP_COMMON[@]}" --forward-mode=icmpecho; then
 	testpmd_wait 'Press enter to exit' 60
-	check "$label: eth1 answers" answer_within eth1 30
-	check "$label: eth2 answers" answer_within eth2 30
+	check "$label: eth1 answers" sim_first_answer eth1 30
+	check "$label: eth2 answers" sim_first_answer eth2 30
 	# eth1's pings span eth2's VF removal and return
 	sg_peer_exec ping -n -q -c 50 -i 0.2 -W 2 "$(sg_guest_ip eth1)" \
 		> "$SIM_LOGDIR/$SIM_NAME-$$-eth1.ping" 2>&1 &
@@ -251,15 +209,15 @@ elif testpmd_start --vdev=net_vdev_netvsc0,iface=eth1,iface=eth2 -b $PCI1 -b $PC
 	sleep 3
 	check "$label: testpmd survives eth2's VF removal" kill -0 "$TP_PID"
 	sg_add_vf eth2 $PCI2 --name enP24097s1
-	if ms=$(answer_within eth2 15); then
+	if ms=$(sim_first_answer eth2 15); then
 		pass "$label: eth2's VF back: first answer after $ms ms"
 	else
 		fail "$label: eth2's VF back: no answer in 15 s"
 	fi
 	wait $ping_pid
 	n=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$SIM_LOGDIR/$SIM_NAME-$$-eth1.ping")
-	expect_eq "$label: eth1 answered all 50 pings while eth2's VF came and went" "${n:-0}" 50
-	expect_eq "$label: eth2: answers to 10 pings after" "$(pings eth2 10)" 10
+	expect_answers "$label: eth1's pings while eth2's VF came and went" "${n:-0}" 50
+	expect_answers "$label: eth2's pings after" "$(sim_pings eth2 10)" 10
 	testpmd_stop
 else
 	fail "$label: testpmd did not start: $(tail -3 "$TP_OUT" | tr '\n' ' ')"
@@ -275,17 +233,4 @@ if [ $STOCK = 0 ]; then
 	finish
 fi
 expect_eq "each testpmd run warned once about the distro's fail-safe" "$warned" "$runs"
-# the distro's fail-safe: the defects must show
-echo
-echo "$SIM_NAME: $SIM_PASS passed, $SIM_FAIL failed (distro's fail-safe)"
-if [ $SIM_FAIL = 0 ]; then
-	echo "XPASS: the distro's fail-safe survived every VF removal: its defects are gone (update the guide and README)"
-	exit 0
-elif [ ${#CRASHES[@]} -gt 0 ]; then
-	echo "XFAIL: DPDK fail-safe defects on VF removal (fast bursts kept in rte_eth_fp_ops; removed port released twice):"
-	printf '  %s\n' "${CRASHES[@]}"
-	exit 1
-fi
-echo "failed checks, without the defects' signature:"
-printf '  %s\n' "${SIM_FAILED[@]}"
-exit 99
+finish_stock "fast bursts kept in rte_eth_fp_ops after a removal; removed port released twice"

@@ -24,37 +24,12 @@ command -v ping >/dev/null || skip "no ping"
 sg_add_netvsc eth1
 sg_add_netvsc eth2 --routed4
 sg_add_vf eth1 7870:00:02.0 --name enP30832s1
-GUEST=$(sg_guest_ip eth1)
 # answers to 3 pings while there is no VF, and through what
 if sim_tap_expected; then
 	NO_VF=3 NO_VF_PATH="through the tap"
 else
 	NO_VF=0 NO_VF_PATH="no tap on this kernel"
 fi
-
-# pings N: number of answers to N pings from the peer side (0 also when
-# the peer end is gone with the VF: network unreachable)
-pings() {
-	local n
-	n=$(sg_peer_exec ping -n -q -c "$1" -i 0.2 -W 2 "$GUEST" 2>/dev/null |
-		sed -n 's/.* \([0-9]*\) received.*/\1/p')
-	echo "${n:-0}"
-}
-
-# ping_until_answer SECONDS: ms until a first answer, or nothing
-ping_until_answer() {
-	local t0 end
-	t0=$(date +%s%N)
-	end=$(( $(date +%s) + $1 ))
-	while [ "$(date +%s)" -lt $end ]; do
-		if sg_peer_exec ping -n -q -c 1 -W 1 "$GUEST" >/dev/null 2>&1; then
-			echo $(( ($(date +%s%N) - t0) / 1000000 ))
-			return 0
-		fi
-		sleep 0.1
-	done
-	return 1
-}
 
 # --tx-offloads=0: with no sub-device, fail-safe offers MBUF_FAST_FREE, which
 # testpmd then enables, and the fake VF (like any VF without it) cannot be
@@ -66,8 +41,8 @@ TP_ARGS=(--forward-mode=icmpecho --total-num-mbufs=4096 --txd=256 --rxd=256
 if testpmd_start -- "${TP_ARGS[@]}"; then
 	testpmd_wait 'Press enter to exit' 60
 	# the first answer (ARP first) can take seconds on a loaded machine
-	check "VF present at start: a first answer" ping_until_answer 30
-	n=$(pings 5)
+	check "VF present at start: a first answer" sim_first_answer eth1 30
+	n=$(sim_pings eth1 5)
 	expect_eq "VF present at start: answers to 5 pings" "$n" 5
 	expect_eq "our plugin serves the driver" "$(sg_which_driver "$TP_PID")" "$VSC_PLUGIN"
 	testpmd_stop
@@ -83,22 +58,22 @@ fi
 sg_del_vf enP30832s1
 if testpmd_start --vdev=net_vdev_netvsc0,hotplug_poll=100 -- "${TP_ARGS[@]}"; then
 	testpmd_wait 'Press enter to exit' 60
-	expect_eq "no VF: answers to 3 pings ($NO_VF_PATH)" "$(pings 3)" "$NO_VF"
+	expect_eq "no VF: answers to 3 pings ($NO_VF_PATH)" "$(sim_pings eth1 3)" "$NO_VF"
 	sg_add_vf eth1 7870:00:02.0 --name enP30832s1
-	if ms=$(ping_until_answer 15); then
+	if ms=$(sim_first_answer eth1 15); then
 		pass "VF added: first answer after $ms ms"
-		expect_eq "VF added: answers to 5 pings" "$(pings 5)" 5
+		expect_eq "VF added: answers to 5 pings" "$(sim_pings eth1 5)" 5
 	else
 		fail "VF added: no answer in 15 s"
 	fi
 	sg_del_vf enP30832s1
 	sleep 0.5
-	expect_eq "VF removed: answers to 3 pings ($NO_VF_PATH)" "$(pings 3)" "$NO_VF"
+	expect_eq "VF removed: answers to 3 pings ($NO_VF_PATH)" "$(sim_pings eth1 3)" "$NO_VF"
 	check "VF removed: testpmd still runs" kill -0 "$TP_PID"
 	sg_add_vf eth1 9a3c:00:02.0 --name enP39484s1
-	if ms=$(ping_until_answer 15); then
+	if ms=$(sim_first_answer eth1 15); then
 		pass "VF back at 9a3c:00:02.0: first answer after $ms ms"
-		expect_eq "VF back: answers to 5 pings" "$(pings 5)" 5
+		expect_eq "VF back: answers to 5 pings" "$(sim_pings eth1 5)" 5
 	else
 		fail "VF back at 9a3c:00:02.0: no answer in 15 s"
 	fi
