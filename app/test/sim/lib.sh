@@ -543,3 +543,13 @@ sim_first_answer() {
 	done
 	return 1
 }
+
+# check_first_answer LABEL IFNAME SECONDS: IFNAME answers within SECONDS
+check_first_answer() {
+	local ms
+	if ms=$(sim_first_answer "$2" "$3"); then
+		pass "$1: first answer after $ms ms"
+	else
+		fail "$1: no answer in $3 s"
+	fi
+}

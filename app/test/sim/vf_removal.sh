@@ -159,7 +159,7 @@ elif testpmd_start --vdev=net_vdev_netvsc0,iface=eth1 -b $PCI1 -b $PCI2 -- \
 	"${TP_COMMON[@]}" --forward-mode=icmpecho -i; then
 	testpmd_cmd start
 	expect_eq "$label: port 0 is eth1's fail-safe port" "$(fs_port_of eth1)" 0
-	check "$label: a first answer" sim_first_answer eth1 30
+	check_first_answer "$label" eth1 30
 	expect_answers "$label: pings before" "$(sim_pings eth1 10)" 10
 	sg_del_vf enP30832s1
 	sleep 1
@@ -198,8 +198,8 @@ if [[ $CASES != *" two "* ]]; then
 elif testpmd_start --vdev=net_vdev_netvsc0,iface=eth1,iface=eth2 -b $PCI1 -b $PCI2 -- \
 	"${TP_COMMON[@]}" --forward-mode=icmpecho; then
 	testpmd_wait 'Press enter to exit' 60
-	check "$label: eth1 answers" sim_first_answer eth1 30
-	check "$label: eth2 answers" sim_first_answer eth2 30
+	check_first_answer "$label: eth1" eth1 30
+	check_first_answer "$label: eth2" eth2 30
 	# eth1's pings span eth2's VF removal and return
 	sg_peer_exec ping -n -q -c 50 -i 0.2 -W 2 "$(sg_guest_ip eth1)" \
 		> "$SIM_LOGDIR/$SIM_NAME-$$-eth1.ping" 2>&1 &

@@ -41,7 +41,7 @@ TP_ARGS=(--forward-mode=icmpecho --total-num-mbufs=4096 --txd=256 --rxd=256
 if testpmd_start -- "${TP_ARGS[@]}"; then
 	testpmd_wait 'Press enter to exit' 60
 	# the first answer (ARP first) can take seconds on a loaded machine
-	check "VF present at start: a first answer" sim_first_answer eth1 30
+	check_first_answer "VF present at start" eth1 30
 	n=$(sim_pings eth1 5)
 	expect_eq "VF present at start: answers to 5 pings" "$n" 5
 	expect_eq "our plugin serves the driver" "$(sg_which_driver "$TP_PID")" "$VSC_PLUGIN"
