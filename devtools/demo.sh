@@ -3,22 +3,27 @@
 # Copyright 2026 The vdev_netvsc authors
 #
 # The demo: a simulated Azure guest (app/test/sim/simguest) with two
-# NetVSC interfaces, eth1 and eth2 (eth2 routed: left to the kernel), and
-# Debian's dpdk-testpmd in icmpecho mode on the port our driver auto-probes
-# for eth1. The peer side pings it while the accelerated-networking VF
-# comes (VF seen, attached, packets through it), goes away for host
-# servicing (detached: the replies go on through the NetVSC, the port's
-# tap sub-device) and comes back at another PCI address, as after a live
-# migration (re-attached). Prints a timeline of it all, with the path the
-# peer's packets take (counted on the peer's side of each path).
+# NetVSC interfaces, eth1 and eth2 (eth2 routed: left to the kernel), eth1
+# with its accelerated-networking VF, as a guest boots. Debian's
+# dpdk-testpmd starts in icmpecho mode on the port our driver auto-probes
+# for eth1 (port 0, running on the VF from the start), and the peer side
+# pings it while the VF goes away for host servicing (detached: the replies
+# go on through the NetVSC, the port's tap sub-device), comes back at the
+# same PCI address (re-attached), goes again and comes back at another
+# one, as after a live migration. Prints a timeline of it all, with the
+# path the peer's packets take (counted on the peer's side of each path).
 #
 #   sudo bash devtools/demo.sh
 #
 # The fallback through the NetVSC is tap's remote=, which needs sch_multiq
 # and cls_flower: where the running kernel lacks them (the tap PMD says
 # so), the demo runs itself inside Debian's own kernel booted in QEMU
-# (app/test/kernel/vm.sh, about 3 minutes) rather than hide the fallback.
+# (app/test/kernel/vm.sh, 3 to 5 minutes) rather than hide the fallback.
 # DEMO_NO_VM=1 runs it here anyway, without the fallback.
+#
+# It runs on the fail-safe we ship (failsafe/: DPDK 22.11's with our fixes,
+# build/failsafe), in place of the distro's, whose removal of a VF present
+# at start crashes testpmd.
 #
 # Needs root (network and mount namespaces). Builds first when needed:
 # devtools/setup.sh (packages, DPDK sources) then meson setup build &&
@@ -41,7 +46,9 @@ die() { printf 'demo: %s\n' "$*" >&2; exit 1; }
 # --- build when needed
 plugin=$bld/librte_net_vdev_netvsc.so
 fakevf=$bld/app/test/fake_vf/librte_net_fake_vf.so
-if [ ! -f "$plugin" ] || [ ! -f "$fakevf" ] || [ ! -f "$bld/build.ninja" ]; then
+failsafe=$bld/failsafe/librte_net_failsafe.so
+if [ ! -f "$plugin" ] || [ ! -f "$fakevf" ] || [ ! -f "$failsafe" ] ||
+   [ ! -f "$bld/build.ninja" ]; then
 	say "demo: building (devtools/setup.sh, meson, ninja) ..."
 	if [ ! -f "$top/.cache/dpdk-src/drivers/bus/vdev/bus_vdev_driver.h" ] ||
 	   ! command -v dpdk-testpmd >/dev/null || ! command -v meson >/dev/null; then
@@ -55,6 +62,7 @@ fi
 # EAL refuses plugins under a world-writable directory
 plugin=$(readlink -f "$plugin")
 fakevf=$(readlink -f "$fakevf")
+failsafe=$(readlink -f "$failsafe")
 command -v dpdk-testpmd >/dev/null || die "no dpdk-testpmd (Debian package dpdk)"
 vsc_app=$bld/app/test/sim/vsc_app
 
@@ -70,11 +78,16 @@ if [ "$tap" != works ] && [ -z "${VM_JOB:-}" ] && [ "${DEMO_NO_VM:-0}" != 1 ]; t
 	say "demo: this kernel ($(uname -r)) cannot run tap's remote= (the tap PMD"
 	say "      refuses it: no sch_multiq or cls_flower), so a port here would have no"
 	say "      path through the NetVSC while the VF is away. Running the demo inside"
-	say "      Debian's own kernel booted in QEMU instead (about 3 minutes) ..."
+	say "      Debian's own kernel booted in QEMU instead (3 to 5 minutes) ..."
 	[ -f "$top/.cache/kernel/root/lib/modules/$(ls "$top/.cache/kernel/root/lib/modules" 2>/dev/null | head -n 1)/modules.dep" ] ||
 		bash "$top/devtools/setup.sh" < /dev/null || die "devtools/setup.sh failed"
 	trap - EXIT
-	exec bash "$top/app/test/kernel/vm.sh" --timeout 400 -- bash "$0"
+	# only the job directory outlives the VM: kept logs come out there
+	saved=$(mktemp -d "${TMPDIR:-/tmp}/vdev_netvsc-demo.XXXXXX")
+	DEMO_SAVED=$saved bash "$top/app/test/kernel/vm.sh" --timeout 600 --save "$saved" -- bash "$0"
+	rc=$?
+	rmdir "$saved" 2>/dev/null
+	exit $rc
 fi
 if [ "$tap" = works ]; then
 	fallback="the NetVSC (tap)"
@@ -84,39 +97,43 @@ else
 fi
 now() { printf '%s' "$EPOCHREALTIME"; }
 note() { printf '%s host %s\n' "$(now)" "$*" >> "$events"; }
+# note_added TEXT: a note at the time simguest's last VF appeared (it
+# builds the VF's sysfs first, which takes seconds in QEMU)
+note_added() {
+	printf '%s.%s host %s\n' "${SG_VF_ADDED_US:0:-6}" "${SG_VF_ADDED_US: -6}" "$*" >> "$events"
+}
 # stamp SOURCE: prefix each line read with the time it arrived
 stamp() { while IFS= read -r l; do printf '%s %s %s\n' "$EPOCHREALTIME" "$1" "$l"; done; }
 
 T0=$(now)
-sg_create > /dev/null || die "cannot create the simulated guest"
+sg_create --failsafe "$failsafe" > /dev/null || die "cannot create the simulated guest"
 logdir=$(mktemp -d "${TMPDIR:-/tmp}/vdev_netvsc-demo.XXXXXX")
-drop_logs() { [ "${DEMO_KEEP_LOG:-0}" = 1 ] || rm -rf "$logdir"; }
+drop_logs() {
+	if [ "${DEMO_KEEP_LOG:-0}" = 1 ] && [ -n "${DEMO_SAVED:-}" ]; then
+		find "$logdir" -maxdepth 1 -type f -exec cp {} "$VM_JOB/save/" \;
+	fi
+	[ "${DEMO_KEEP_LOG:-0}" = 1 ] || rm -rf "$logdir"
+}
 sg_on_exit drop_logs
 events=$logdir/events   # "<epoch.us> <source> <text>", one a line
 tp_log=$logdir/testpmd
 sg_add_netvsc eth1 && sg_add_netvsc eth2 --routed4 || die "cannot add the NetVSCs"
 GUEST=$(sg_guest_ip eth1)
 note "guest ready ($(uname -r)): NetVSC eth1 ($(sg_mac eth1)), NetVSC eth2 ($(sg_mac eth2), has 198.19.2.2: the kernel's)"
+note "DPDK's fail-safe PMD: ours, ${failsafe#"$top"/} (22.11 with our VF removal fixes)"
+# the VF is there before the application starts, as on Azure
+sg_add_vf eth1 7870:00:02.0 --name enP30832s1 || die "cannot add the VF"
+note_added "VF enP30832s1 of eth1 at PCI 7870:00:02.0 (same MAC as eth1), there at boot"
 
-# --- testpmd
-# Around fail-safe 22.11 (see app/test/README.md, fake VF section):
-# - when it removes a sub-device it resets the fast path of port 0 (a stale
-#   port id), which crashes an lcore polling port 0 at that moment: port 0
-#   is a null device that a small fail-safe owns, so nobody polls it;
-# - that fail-safe's hotplug_poll=200 is process-wide: it applies to the
-#   auto-probed port too (default 2000 ms);
-# - it crashes in its fast Rx burst when a sub-device present at start is
-#   removed: the VF comes after the start;
-# - with no sub-device a fail-safe port offers MBUF_FAST_FREE, which testpmd
-#   enables and a VF need not support: --tx-offloads=0.
+# --- testpmd, as a user runs it: no --vdev (our driver probes eth1 by
+# itself), -b keeps EAL's own PCI probe off the VF, which fail-safe takes:
+# the fail-safe port is port 0, the only one testpmd polls
 mkfifo "$logdir/in"
 nsenter --net="/run/netns/$SG_GNS" --mount="$SG_DIR/mnt" --wd="$top" -- \
 	stdbuf -oL -eL dpdk-testpmd -l 0-1 --no-huge -m 512 --no-shconf \
 	--no-telemetry --file-prefix "$SG_ID" -d "$plugin" -d "$fakevf" \
-	--log-level=pmd.net.vdev_netvsc:info \
-	--vdev net_null_poll0,no-rx=1 \
-	--vdev 'net_failsafe_poll0,hotplug_poll=200,dev(net_null_poll0)' \
-	-- --forward-mode=icmpecho --total-num-mbufs=4096 --tx-offloads=0x0 \
+	--log-level=pmd.net.vdev_netvsc:info -b 7870:00:02.0 \
+	-- --forward-mode=icmpecho --total-num-mbufs=4096 \
 	< "$logdir/in" > >(stamp testpmd | tee "$tp_log" >> "$events") 2>&1 &
 TP_PID=$!
 sg_on_exit "kill -TERM $TP_PID"
@@ -167,8 +184,18 @@ nsenter --net="/run/netns/$SG_PNS" -- bash -c '
 SAMPLER_PID=$!
 sg_on_exit "kill -TERM $SAMPLER_PID"
 
-# attached PCI: the driver saw fail-safe take the VF at PCI
-attached() { wait_for "fail-safe runs on VF $1" "$2"; }
+# attached PCI N SECONDS: the driver saw fail-safe take the VF at PCI for
+# the Nth time (it says so when fail-safe takes a VF it did not run on as
+# the port was created)
+attached() {
+	local end=$((SECONDS + $3))
+	while [ $SECONDS -le $end ]; do
+		[ "$(grep -c "fail-safe runs on VF $1" "$events")" -ge "$2" ] && return 0
+		kill -0 "$TP_PID" 2>/dev/null || return 1
+		sleep 0.2
+	done
+	return 1
+}
 
 # --- the peer pings the guest through whatever path there is
 nsenter --net="/run/netns/$SG_PNS" -- ping -n -D -O -i 0.2 -W 1 "$GUEST" \
@@ -178,21 +205,24 @@ sg_on_exit "kill -TERM $PING_PID"
 note "peer starts pinging $GUEST every 200 ms"
 sleep 3
 
-say "demo: the VF appears ..."
-note "VF enP30832s1 appears at PCI 7870:00:02.0 (same MAC as eth1)"
-sg_add_vf eth1 7870:00:02.0 --name enP30832s1 || die "cannot add the VF"
-attached 7870:00:02.0 90 || say "demo: fail-safe did not take the VF"
-sleep 3
-
 say "demo: host servicing: the VF goes away ..."
-note "VF removed (host servicing)"
+note "host servicing: eth1's traffic back to the synthetic path, VF enP30832s1 removed"
 sg_del_vf enP30832s1
 sleep 5
 
-say "demo: live migration: the VF comes back at another PCI address ..."
-note "VF enP39484s1 appears at PCI 9a3c:00:02.0"
+say "demo: servicing done: the VF comes back at the same PCI address ..."
+sg_add_vf eth1 7870:00:02.0 --name enP30832s1 || die "cannot add the VF again"
+note_added "VF enP30832s1 back at PCI 7870:00:02.0"
+attached 7870:00:02.0 1 90 || say "demo: fail-safe did not take the VF"
+sleep 3
+
+say "demo: live migration: the VF goes, and comes back at another PCI address ..."
+note "live migration: eth1's traffic back to the synthetic path, VF enP30832s1 removed"
+sg_del_vf enP30832s1
+sleep 5
 sg_add_vf eth1 9a3c:00:02.0 --name enP39484s1 || die "cannot add the VF again"
-attached 9a3c:00:02.0 90 || say "demo: fail-safe did not take the VF"
+note_added "VF enP39484s1 appears at PCI 9a3c:00:02.0 (on the new host)"
+attached 9a3c:00:02.0 1 90 || say "demo: fail-safe did not take the VF"
 sleep 3
 
 kill -TERM "$SAMPLER_PID" 2>/dev/null
@@ -209,30 +239,63 @@ sleep 0.2
 say ""
 say "Timeline (seconds since the start)"
 say "----------------------------------"
+sort -s -n -k1,1 "$events" > "$events.sorted"
+# two passes: the first notes which pings were answered at all (under QEMU
+# a reply may come after ping said "no answer yet")
 awk -v t0="$T0" -v fallback="$fallback" '
-function at(t, what) { printf "  %8.3f  %s\n", t - t0, what }
+# lines are sorted by time at the end: a gap in the replies is told
+# where it began, once its end is known
+function at(t, what) { printf "%.6f\t  %8.3f  %s\n", t, t - t0, what }
 function via(p) { return p == "vf" ? "the VF" : p == "synthetic" ? fallback : "" }
+function replies(t) {
+	if (!seen++)
+		at(t, "traffic: echo replies from testpmd" (via(path) != "" ? ", through " via(path) : ""))
+	else if (gap == 1)
+		at(gap_t, "traffic: 1 ping unanswered")
+	else {
+		at(gap_t, "traffic: no replies (" gap " pings unanswered)")
+		at(t, "traffic: replies again")
+	}
+	gap = 0
+}
+function seq(l) { sub(/.*icmp_seq=/, "", l); sub(/[^0-9].*/, "", l); return l }
+NR == FNR { if ($2 == "ping" && /bytes from/) got[seq($0)] = 1; next }
 {
 	t = $1; src = $2; $1 = ""; $2 = ""; line = substr($0, 3)
 	if (src == "host") { at(t, "host:    " line); next }
 	if (src == "path") {
+		# a path counts once it carried two samples in a row: while
+		# simguest plugs a VF in, the peer bridge learns both ways
 		p = line; sub(/^path /, "", p)
-		if (p != path && up && via(p) != "")
-			at(t, "traffic: replies now through " via(p))
+		raw = p
+		n = (p == cand) ? n + 1 : 1
+		cand = p
+		if (n < 2 || p == path)
+			next
 		path = p
+		if (wait_path) {
+			replies(t)
+			wait_path = 0
+		} else if (up && via(p) != "")
+			at(t, "traffic: replies now through " via(p))
 		next
 	}
 	if (src == "ping") {
 		if (line ~ /bytes from/) {
 			answered++
-			by[path]++
+			by[raw]++
 			if (!up) {
-				at(t, "traffic: echo replies from testpmd" (via(path) != "" ? ", through " via(path) : ""))
+				# said once the path is known
+				if (path != "")
+					replies(t)
+				else
+					wait_path = 1
 				up = 1
 			}
-		} else if (line ~ /no answer yet/) {
+		} else if (line ~ /no answer yet/ && !(seq(line) in got)) {
 			lost++
-			if (up) { at(t, "traffic: no more replies"); up = 0 }
+			if (up) { gap_t = t; up = 0 }
+			gap++
 		}
 		next
 	}
@@ -258,18 +321,20 @@ function via(p) { return p == "vf" ? "the VF" : p == "synthetic" ? fallback : ""
 	} else if (line ~ /Port [0-9]+ is closed/ && !stopping) {
 		at(t, "ethdev:  VF port closed: detached from fail-safe")
 	} else if (line ~ /Press enter to exit/) {
-		at(t, "testpmd: forwarding (icmpecho) on every port")
+		at(t, "testpmd: forwarding (icmpecho) on port 0")
 	} else if (line ~ /Telling cores to stop/) {
 		stopping = 1; at(t, "testpmd: stopping")
 	}
 }
 END {
-	printf "\n  pings answered: %d", answered
+	if (gap)
+		at(gap_t, "traffic: no replies from here on (" gap " pings unanswered)")
+	printf "9999999999\t\n9999999999\t  pings answered: %d", answered
 	if (fallback != "")
 		printf " (through %s: %d, through the VF: %d)", fallback, by["synthetic"], by["vf"]
 	printf ", unanswered: %d\n", lost
 }
-' < <(sort -s -n -k1,1 "$events")
+' "$events.sorted" "$events.sorted" | sort -s -n -k1,1 | cut -f2-
 say ""
 grep -A3 'Forward statistics for port' "$tp_log" | sed -n 's/^[0-9.]* testpmd //p' |
 	grep -E 'statistics|RX-packets|TX-packets' | sed 's/^ */  /'
@@ -280,5 +345,5 @@ else
 	say "demo: testpmd exited with status $tp_rc (log: $tp_log)"
 	DEMO_KEEP_LOG=1
 fi
-[ "${DEMO_KEEP_LOG:-0}" = 1 ] && say "demo: raw logs in $logdir"
+[ "${DEMO_KEEP_LOG:-0}" = 1 ] && say "demo: raw logs in ${DEMO_SAVED:-$logdir}"
 exit 0
