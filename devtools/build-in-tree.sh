@@ -9,8 +9,10 @@
 #
 # Without arguments: Debian's DPDK 22.11 sources (.cache/dpdk-src, which
 # devtools/setup.sh fills). Each tree is copied to
-# .cache/rel/<version>-<id>/src with our driver in place of upstream's,
-# built as a minimal shared DPDK (bus/pci, bus/vdev, mempool/ring, net/tap,
+# .cache/rel/<version>-<id>/src with our driver in place of upstream's
+# and fail-safe with our fixes (failsafe/patches and the marker
+# failsafe/failsafe_fixes.c, as release-matrix.sh puts them), built as a
+# minimal shared DPDK (bus/pci, bus/vdev, mempool/ring, net/tap,
 # net/failsafe, net/vdev_netvsc and dpdk-testpmd; a few minutes on two
 # cores the first time, reruns rebuild only what changed) and installed
 # into .cache/rel/<version>-<id>/prefix. The smoke test runs that

@@ -116,3 +116,21 @@ release_dir() {
     mv "$tmp" "$dir"
     src=$dir/src
 }
+
+# fixes_lookup: sets fixes_env, the environment under which DPDK's
+# checkpatches.sh checks the commits that Fixes: tags name (our fail-safe
+# fixes, failsafe/patches), and fixes_how, what it checks. Our copies of
+# DPDK trees have no history: with DPDK_GIT_DIR (the .git of a DPDK clone
+# with its history) checkpatch.pl looks them up there, hash and title;
+# without it, its UNKNOWN_COMMIT_ID finding is ignored.
+fixes_lookup() {
+    if [ -n "${DPDK_GIT_DIR:-}" ]; then
+        git --git-dir="$DPDK_GIT_DIR" rev-parse -q --verify 'v22.11^{commit}' > /dev/null ||
+            { log "DPDK_GIT_DIR=$DPDK_GIT_DIR: not a DPDK repository with its tags"; return 1; }
+        fixes_env=(GIT_DIR="$DPDK_GIT_DIR")
+        fixes_how="looked up in $DPDK_GIT_DIR"
+    else
+        fixes_env=(DPDK_CHECKPATCH_OPTIONS="${DPDK_CHECKPATCH_OPTIONS:-} --ignore=UNKNOWN_COMMIT_ID")
+        fixes_how="not looked up (no DPDK_GIT_DIR: UNKNOWN_COMMIT_ID ignored)"
+    fi
+}
