@@ -8,17 +8,24 @@
 #
 # Trees: DPDK 22.11 from Debian's source package (.cache/dpdk-src) first,
 # then one per argument, a DPDK source tree or a tarball of one (git
-# archive of a release tag, e.g. dpdk-24.11.tar.xz). For each tree:
+# archive of a release tag, e.g. dpdk-24.11.6.tar.xz). For each tree:
 #
 #  1. a git copy of it in .cache/checks/<version>-<id>/src (made once; tag
 #     "upstream"), reset to upstream, and one commit on top that puts our
 #     drivers/net/vdev_netvsc and doc/guides/nics/vdev_netvsc.rst (and the
 #     guide's images) in place of upstream's;
 #  2. that tree's devtools/checkpatches.sh on that commit (git
-#     format-patch), with the kernel's scripts/checkpatch.pl (Debian's
-#     linux-source-6.1, unpacked into .cache/checkpatch; or
-#     DPDK_CHECKPATCH_PATH) and codespell's dictionary (Debian's
-#     codespell): every ERROR/WARNING/CHECK line and every other report;
+#     format-patch) and on our net/failsafe fixes (failsafe/patches, as
+#     they are: made against 26.07, and for stable), with the kernel's
+#     scripts/checkpatch.pl (Debian's linux-source-6.1, unpacked into
+#     .cache/checkpatch; or DPDK_CHECKPATCH_PATH) and codespell's
+#     dictionary (Debian's codespell): every ERROR/WARNING/CHECK line and
+#     every other report. The copies have no history: the commits that
+#     the fixes' Fixes: tags name are looked up in DPDK_GIT_DIR when given
+#     (a DPDK clone's .git), else not (devtools/lib.sh, fixes_lookup).
+#     The other checks are on our driver only; that the fixes apply and
+#     build with no warning, and their checks against 26.07 patch by
+#     patch, are devtools/release-matrix.sh's and upstream-series.sh's;
 #  3. the tree's devtools/check-meson.py and check-spdx-tag.sh over the
 #     whole tree: the lines that name our files (upstream's own findings
 #     elsewhere are shown, not counted); check-dup-includes.sh on our
@@ -48,7 +55,7 @@
 # driver's and guide's files and this script: a run on the same files
 # reuses it (.ci/run keeps CHECKS_CACHE between clones).
 # Environment: CHECKS_CACHE (default .cache/checks), DPDK_CHECKPATCH_PATH,
-# DPDK_CHECKPATCH_CODESPELL (a codespell dictionary.txt).
+# DPDK_CHECKPATCH_CODESPELL (a codespell dictionary.txt), DPDK_GIT_DIR.
 
 set -uo pipefail
 export LC_ALL=C
@@ -95,6 +102,10 @@ kernel_checkpatch "$top"
 [ -n "$checkpatch" ] || log "no checkpatch.pl (Debian's linux-source-6.1): checkpatches.sh skipped"
 [ -n "$codespell" ] || { log "no codespell dictionary (Debian's codespell): checkpatches.sh skipped"; checkpatch=; }
 spatch=$(command -v spatch) || log "no spatch (Debian's coccinelle): cocci skipped"
+fixes_lookup || exit 1
+fs_patches=("$top"/failsafe/patches/*.patch)
+[ -f "${fs_patches[0]}" ] || { log "no failsafe/patches/*.patch"; exit 1; }
+log "checkpatches.sh on our driver and ${#fs_patches[@]} fail-safe fixes (commits of Fixes: tags $fixes_how)"
 sphinx=$(command -v sphinx-build) || log "no sphinx-build (Debian's python3-sphinx): doc build skipped"
 
 # ---------------------------------------------------------------------------
@@ -132,8 +143,9 @@ check_patch() {
     local out=$dir/checkpatch.txt
     n=-
     [ -n "$checkpatch" ] || return 0
-    (cd "$src" && DPDK_CHECKPATCH_PATH=$checkpatch DPDK_CHECKPATCH_CODESPELL=$codespell \
-        sh devtools/checkpatches.sh "$dir/ours.patch") > "$out" 2>&1
+    (cd "$src" && env "${fixes_env[@]}" DPDK_CHECKPATCH_PATH="$checkpatch" \
+        DPDK_CHECKPATCH_CODESPELL="$codespell" \
+        sh devtools/checkpatches.sh "$dir/ours.patch" "${fs_patches[@]}") > "$out" 2>&1
     local rc=$? reports
     # checkpatch.pl's findings, and the lines of checkpatches.sh's own
     # checks (forbidden tokens, tags, release notes: "Warning in <file>:")
@@ -227,7 +239,8 @@ ours_key=$(cd "$top" && {
     find drivers/net/vdev_netvsc doc/guides/nics -type f -name '*vdev_netvsc*' -print0 |
         sort -z | xargs -0 sha256sum
     find drivers/net/vdev_netvsc -type f -print0 | sort -z | xargs -0 sha256sum
-    sha256sum devtools/dpdk-checks.sh
+    sha256sum failsafe/patches/*.patch devtools/dpdk-checks.sh
+    echo "${DPDK_GIT_DIR:-}"
 } | sha256sum | cut -c1-16)
 
 rows=()
@@ -302,7 +315,8 @@ done
     printf '%s\n' "${rows[@]}"
     echo
     echo "Findings on our driver and guide as a patch replacing upstream's:"
-    echo "checkpatch: devtools/checkpatches.sh (checkpatch.pl with codespell);"
+    echo "checkpatch: devtools/checkpatches.sh (checkpatch.pl with codespell), on it"
+    echo "and on our ${#fs_patches[@]} net/failsafe fixes (commits of Fixes: tags $fixes_how);"
     echo "meson, spdx, dup-inc: check-meson.py, check-spdx-tag.sh,"
     echo "check-dup-includes.sh; cocci: hunks devtools/cocci.sh would change;"
     echo "guide: Sphinx warnings of DPDK's doc build. -: could not run here."

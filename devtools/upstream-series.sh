@@ -1,29 +1,38 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 #
-# The upstream patch series: our driver and guide in place of DPDK's, as
-# small patches against a DPDK 26.07 tree, then the proof that it applies
-# and builds patch by patch.
+# The upstream patch series: our fixes of fail-safe's VF removal path,
+# then our driver and guide in place of DPDK's, as small patches against
+# a DPDK 26.07 tree, then the proof that it applies and builds patch by
+# patch.
 #
 #   bash devtools/upstream-series.sh [--no-check] DPDK-26.07-TREE-OR-TARBALL [OUTDIR]
 #
 #  1. A git copy of the tree in .cache/series/<version>-<id>/src (made
-#     once; tag "upstream"). The series is committed on top of it from
-#     this repository's current files, with fixed author, dates and
-#     messages (below), and written with git format-patch into OUTDIR
-#     (default .cache/series/patches): the same files give the same
-#     patches, byte for byte. Each intermediate meson.build is ours with
-#     only the sources present so far; the release-notes entry
+#     once; tag "upstream"). The series is made on top of it: first the
+#     net/failsafe fixes of failsafe/patches/, applied as they are with
+#     git am (their own author, date and message), then our driver,
+#     committed from this repository's current files with fixed author,
+#     dates and messages (below). It is written with git format-patch
+#     into OUTDIR (default .cache/series/patches), with a cover letter
+#     (0000-cover-letter.patch: doc/upstream/cover_letter.txt, its first
+#     line the subject): the same files give the same patches, byte for
+#     byte. Each intermediate meson.build is ours with only the sources
+#     present so far; the release-notes entry
 #     (doc/upstream/release_notes.rst) goes among the driver entries of the
 #     tree's newest doc/guides/rel_notes/release_*.rst.
 #  2. The check: the copy reset to upstream, then for each patch, git am,
 #     an incremental build of the minimal DPDK of devtools/release-matrix.sh
 #     (bus/pci, bus/vdev, mempool/ring, net/null, net/tap, net/failsafe,
 #     net/vdev_netvsc, dpdk-testpmd; the first build takes minutes, it is
-#     kept in .cache/series/<version>-<id>/build), with no warning in our
-#     driver's build steps, and the tree's devtools/checkpatches.sh (the
-#     kernel's checkpatch.pl and codespell's dictionary, as
-#     devtools/dpdk-checks.sh finds them) with no finding.
+#     kept in .cache/series/<version>-<id>/build), with no warning in the
+#     build steps of our driver and of fail-safe, and the tree's
+#     devtools/checkpatches.sh (the kernel's checkpatch.pl and codespell's
+#     dictionary, as devtools/dpdk-checks.sh finds them) with no finding.
+#     The copy has no history, so checkpatch.pl cannot look up the
+#     commits that the fail-safe fixes' Fixes: tags name: with
+#     DPDK_GIT_DIR (the .git of a DPDK clone with its history) it looks
+#     them up there (hash and title), else UNKNOWN_COMMIT_ID is ignored.
 #
 # One line per patch (am, build, warnings, checkpatch findings), then
 # "upstream-series: N passed, N failed" (one per patch). Exit status 0
@@ -32,7 +41,8 @@
 #
 # --no-check: step 1 only.
 # Environment: SERIES_CACHE (default .cache/series), JOBS (build jobs,
-# default 2), DPDK_CHECKPATCH_PATH, DPDK_CHECKPATCH_CODESPELL.
+# default 2), DPDK_CHECKPATCH_PATH, DPDK_CHECKPATCH_CODESPELL,
+# DPDK_GIT_DIR.
 
 set -uo pipefail
 export LC_ALL=C
@@ -79,6 +89,9 @@ ver=$(cat "$src/VERSION")
 case $ver in 26.07*) ;; *) log "note: DPDK $ver, the series is meant for 26.07" ;; esac
 drv=drivers/net/vdev_netvsc
 ours=$top/$drv
+# our fail-safe fixes, first in the series, in order
+fs_patches=("$top"/failsafe/patches/*.patch)
+[ -f "${fs_patches[0]}" ] || { log "no failsafe/patches/*.patch"; exit 1; }
 
 # ---------------------------------------------------------------------------
 # 1. the series
@@ -145,7 +158,13 @@ PY
 }
 
 make_series() {
+    local p
     git_in reset -q --hard upstream && git_in clean -q -fdx || exit 1
+    for p in "${fs_patches[@]}"; do
+        git_in am -q "$p" > "$dir/am.log" 2>&1 ||
+            { sed 's/^/  | /' "$dir/am.log" | head -20; git_in am --abort > /dev/null 2>&1
+              log "failsafe/patches/${p##*/} does not apply to DPDK $ver"; exit 1; }
+    done
     upstream_c=1
     put vdev_netvsc_compat.h vdev_netvsc_private.h vdev_netvsc_fault.h
     put_meson vdev_netvsc.c
@@ -217,9 +236,9 @@ when it has no master, so that a device enslaved elsewhere is not
 taken by mistake. A MANA VF is named with its MAC address as well, to
 attach the right port of the shared PCI device."
 
-    put vdev_netvsc_context.c
+    put vdev_netvsc_context.c vdev_netvsc_failsafe.c
     put_meson vdev_netvsc.c vdev_netvsc_sysfs.c vdev_netvsc_nl.c vdev_netvsc_snapshot.c \
-        vdev_netvsc_args.c vdev_netvsc_select.c vdev_netvsc_context.c
+        vdev_netvsc_args.c vdev_netvsc_select.c vdev_netvsc_context.c vdev_netvsc_failsafe.c
     commit "net/vdev_netvsc: create a fail-safe port per interface
 
 Each port gets the NetVSC's MAC address from the start, so that a port
@@ -228,12 +247,14 @@ The pipe to fail-safe holds the current VF only, is empty while there
 is none, and is written only when something changed: a VF that comes
 back at another PCI address is attached again instead of fail-safe
 retrying a stale line for ever. Ports are removed through the public
-device API only."
+device API only. The first port checks that its fail-safe carries the
+fixes of its VF removal path, and warns when it does not."
 
     put vdev_netvsc.c vdev_netvsc_monitor.c
     upstream_c=0
     put_meson vdev_netvsc.c vdev_netvsc_sysfs.c vdev_netvsc_nl.c vdev_netvsc_snapshot.c \
-        vdev_netvsc_args.c vdev_netvsc_select.c vdev_netvsc_context.c vdev_netvsc_monitor.c
+        vdev_netvsc_args.c vdev_netvsc_select.c vdev_netvsc_context.c vdev_netvsc_failsafe.c \
+        vdev_netvsc_monitor.c
     commit "net/vdev_netvsc: probe from snapshot and follow link events
 
 The probe takes a snapshot, selects interfaces and creates their ports;
@@ -278,15 +299,26 @@ upgrading should know."
         { log "the series does not end with our driver"; exit 1; }
     rm -rf "$outdir"
     mkdir -p "$outdir"
-    git_in format-patch -q --no-signature --find-renames -o "$outdir" upstream..HEAD ||
-        { log "git format-patch failed"; exit 1; }
+    git_in format-patch -q --no-signature --find-renames --cover-letter -o "$outdir" \
+        upstream..HEAD || { log "git format-patch failed"; exit 1; }
+    # the cover letter's subject and text
+    python3 - "$outdir/0000-cover-letter.patch" "$top/doc/upstream/cover_letter.txt" <<'PY' ||
+import sys
+path, text = sys.argv[1], open(sys.argv[2]).read().strip("\n").split("\n")
+letter = open(path).read()
+assert "*** SUBJECT HERE ***" in letter and "*** BLURB HERE ***" in letter
+letter = letter.replace("*** SUBJECT HERE ***", text[0], 1)
+letter = letter.replace("*** BLURB HERE ***", "\n".join(text[1:]).strip("\n"), 1)
+open(path, "w").write(letter)
+PY
+        { log "cannot write the cover letter"; exit 1; }
     git_in reset -q --hard upstream
 }
 
 t0=$SECONDS
 make_series
-mapfile -t patches < <(ls "$outdir"/*.patch)
-log "${#patches[@]} patches in $outdir"
+mapfile -t patches < <(ls "$outdir"/*.patch | grep -v '/0000-cover-letter\.patch$')
+log "${#patches[@]} patches and a cover letter in $outdir"
 [ $check = 1 ] || exit 0
 
 # ---------------------------------------------------------------------------
@@ -296,6 +328,9 @@ kernel_checkpatch "$top"       # devtools/lib.sh
 cp_ok=1
 [ -n "$checkpatch" ] && [ -n "$codespell" ] ||
     { cp_ok=0; log "no checkpatch.pl or codespell dictionary: checkpatch column FAIL (devtools/setup.sh)"; }
+# the commits of Fixes: tags, in DPDK's history when given (devtools/lib.sh)
+fixes_lookup || exit 1
+log "commits of Fixes: tags $fixes_how"
 
 # the minimal DPDK of devtools/release-matrix.sh, without installing
 bld=$dir/build
@@ -332,7 +367,7 @@ for p in "${patches[@]}"; do
         am=ok
         if ninja -C "$bld" -j"$jobs" > "$dir/build-$n.log" 2>&1; then
             build=ok
-            warn=$(awk '/^\[[0-9]+\/[0-9]+\] / { ours = /vdev_netvsc/ }
+            warn=$(awk '/^\[[0-9]+\/[0-9]+\] / { ours = /vdev_netvsc|failsafe/ }
                 ours && /warning:/ { n++ } END { print n + 0 }' "$dir/build-$n.log")
             [ "$warn" = 0 ] || grep -A6 'warning:' "$dir/build-$n.log" | head -30
         else
@@ -344,7 +379,8 @@ for p in "${patches[@]}"; do
         git_in am --abort > /dev/null 2>&1
     fi
     if [ $cp_ok = 1 ]; then
-        (cd "$src" && DPDK_CHECKPATCH_PATH=$checkpatch DPDK_CHECKPATCH_CODESPELL=$codespell \
+        (cd "$src" && env "${fixes_env[@]}" DPDK_CHECKPATCH_PATH="$checkpatch" \
+            DPDK_CHECKPATCH_CODESPELL="$codespell" \
             sh devtools/checkpatches.sh "$p") > "$dir/checkpatch-$n.txt" 2>&1
         rc=$?
         cpf=$(grep -cE '^(ERROR|WARNING|CHECK):|^Warning in ' "$dir/checkpatch-$n.txt")
@@ -370,8 +406,10 @@ git_in reset -q --hard upstream
     printf '%s\n' "${rows[@]}"
     echo
     echo "am: git am on the tree with the patches before; build: ninja of the minimal"
-    echo "DPDK; warnings: in our driver's build steps; checkpatch: findings of the"
-    echo "tree's devtools/checkpatches.sh. Patches in $outdir."
+    echo "DPDK; warnings: in the build steps of our driver and fail-safe; checkpatch:"
+    echo "findings of the tree's devtools/checkpatches.sh (commits of Fixes: tags"
+    echo "$fixes_how)."
+    echo "Patches and cover letter in $outdir."
 } | tee "$cache/series.txt"
 log "done in $((SECONDS - t0)) s"
 failed=$((${#patches[@]} - passed))     # those after a patch that did not apply too
