@@ -9,18 +9,30 @@
 # the distro's. Every measurement alternates between the two, so that the
 # noise of this machine falls on both alike, and each ratio ours/upstream
 # comes from the same run. See README.md beside this file for the method.
+# Then P7, the data-path cost through our fail-safe port against the bare VF
+# (datapath.sh), and P6, servicing loss with the VF present at start
+# (servicing.sh), each side by side in its own guests.
 #
 #   bash app/test/bench/bench.sh      (root; devtools/benchmark.sh builds first)
 #
 # Environment (meson sets the paths):
 #   VSC_PLUGIN, VSC_BENCH, FAKE_VF_PLUGIN, SIMGUEST   what to run
+#   FAILSAFE_PLUGIN  our fail-safe (build/failsafe), for P6 and P7
+#   VSC_APP          vsc_app (app/test/sim), P6 asks it whether tap's
+#                    remote= works on this kernel
+#   P6_WHERE         here, vm or auto (default: in QEMU where this kernel
+#                    cannot run tap's remote=, else here)
 #   BENCH_OUT        results directory (build/bench)
-#   BENCH_QUICK=1    few samples (a smoke run of a minute or two)
+#   BENCH_QUICK=1    few samples (a smoke run: P1-P4 a minute or two, P7
+#                    two, P6 still about ten in QEMU)
 #   BENCH_STRICT=1   exit 1 when a target of ours is missed
 #   BENCH_P1_REPS, BENCH_P2_REPS, BENCH_P2_WINDOW, BENCH_P3_SAMPLES,
 #   BENCH_P4_FAST, BENCH_P4_SLOW, BENCH_SIZES   sample counts and sizes
 #   BENCH_P2_SIZE    the size (of BENCH_SIZES) that P2, P3, P4 use (1000)
-#   BENCH_PHASES     which of p1 p2 p3 p4 to measure (default all)
+#   BENCH_PHASES     which of p1 p2 p3 p4 p6 p7 to measure (default all;
+#                    "p6 p7" alone makes no guests for P1-P4)
+#   P7_ROUNDS, P7_SECONDS, P7_WARMUP, P7_MODES (datapath.sh), P6_RATE_MS
+#                    (servicing.sh)
 #   BENCH_START_TIMEOUT  seconds an EAL program has to get ready (30; the
 #                    kernel tier's QEMU needs more)
 # Exit status: 0 measured (targets are reported, not enforced unless
@@ -37,6 +49,9 @@ BENCH_TOP=$(cd "$BENCH_HERE/../../.." && pwd)
 : "${VSC_BENCH:=$BENCH_TOP/build/app/test/bench/vsc_bench}"
 : "${FAKE_VF_PLUGIN=$BENCH_TOP/build/app/test/fake_vf/librte_net_fake_vf.so}"
 : "${BENCH_OUT:=$BENCH_TOP/build/bench}"
+: "${FAILSAFE_PLUGIN:=$BENCH_TOP/build/failsafe/librte_net_failsafe.so}"
+: "${VSC_APP:=$BENCH_TOP/build/app/test/sim/vsc_app}"
+export VSC_PLUGIN FAKE_VF_PLUGIN FAILSAFE_PLUGIN SIMGUEST VSC_APP
 UPSTREAM_PLUGIN=/usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0/librte_net_vdev_netvsc.so.23.0
 
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
@@ -101,6 +116,8 @@ rm -rf "$LOG"
 mkdir -p "$LOG"
 SAMPLES=$BENCH_OUT/samples.csv
 echo "phase,driver,param,rep,value" > "$SAMPLES"
+# P6's and P7's results of an earlier run
+rm -f "$BENCH_OUT"/p6.csv "$BENCH_OUT"/p6-meta.csv "$BENCH_OUT"/p6.txt "$BENCH_OUT"/p7.csv
 META=$BENCH_OUT/meta.txt
 : > "$META"
 
@@ -150,14 +167,22 @@ guest_setup() {
 	sg_ip link del dev $VF_NAME || return 1
 }
 
-say "creating two identical guests"
-sg_destroy_all --stale
-sg_create || die "cannot create guest A"
-GA=$SG_ID
-guest_setup || die "cannot set up guest A"
-sg_create --upstream || die "cannot create guest B"
-GB=$SG_ID
-guest_setup || die "cannot set up guest B"
+# phase_on P: whether BENCH_PHASES asks for P
+phase_on() { [[ " ${BENCH_PHASES:-p1 p2 p3 p4 p6 p7} " == *" $1 "* ]]; }
+# P1-P4 share the two guests made here; P6 and P7 make their own
+SIM=0
+for p in p1 p2 p3 p4; do phase_on $p && SIM=1; done
+
+if [ $SIM = 1 ]; then
+	say "creating two identical guests"
+	sg_destroy_all --stale
+	sg_create || die "cannot create guest A"
+	GA=$SG_ID
+	guest_setup || die "cannot set up guest A"
+	sg_create --upstream || die "cannot create guest B"
+	GB=$SG_ID
+	guest_setup || die "cannot set up guest B"
+fi
 {
 	echo "guest_ours $GA"
 	echo "guest_upstream $GB"
@@ -509,10 +534,8 @@ alive() {
 
 # ---------------------------------------------------------------------------
 
-# phase_on P: whether BENCH_PHASES asks for P
-phase_on() { [[ " ${BENCH_PHASES:-p1 p2 p3 p4} " == *" $1 "* ]]; }
-
 T0=$(date +%s)
+[ $SIM = 1 ] || BENCH_SIZES=""
 for n in $BENCH_SIZES; do
 	say "--- $n netdevices"
 	alive
@@ -535,12 +558,63 @@ for n in $BENCH_SIZES; do
 	fi
 	alive
 done
+
+# P7 and P6: scripts of their own (each makes and destroys its guests);
+# they add to samples.csv (P7) and write p6.csv (P6) in BENCH_OUT
+SUB_FAIL=""
+# sub NAME COMMAND...: run it; SUB_RC is its exit status
+sub() {
+	local name=$1
+	shift
+	"$@" < /dev/null &
+	local p=$!
+	BG_PIDS+=("$p")
+	wait "$p"
+	SUB_RC=$?
+	untrack "$p"
+	case $SUB_RC in
+	0|77) ;;
+	*) warn "$name failed (exit $SUB_RC)"; SUB_FAIL="$SUB_FAIL $name" ;;
+	esac
+}
+# P6 as the guide defines it has the tap carry the traffic while the VF is
+# away: where this kernel cannot run tap's remote=, in Debian's kernel
+# under QEMU (app/test/kernel/vm.sh, about 10 minutes), or, without a VM
+# here, in this kernel with nothing flowing while the VF is away.
+# P6_WHERE=here|vm|auto (auto).
+p6() {
+	local where=${P6_WHERE:-auto}
+	if [ "$where" = auto ]; then
+		where=here
+		[ "$(sg_tap_check "$VSC_APP" 2>/dev/null)" = works ] || where=vm
+	fi
+	if [ "$where" = vm ]; then
+		say "P6 in Debian's kernel under QEMU (TCG: about 10 minutes)"
+		sub P6 bash "$BENCH_TOP/app/test/kernel/vm.sh" --timeout 2400 \
+			--save "$BENCH_OUT" -- bash "$BENCH_HERE/servicing.sh"
+		[ "$SUB_RC" = 77 ] || return 0
+		warn "no VM here: P6 in this kernel, without the tap"
+	fi
+	sub P6 bash "$BENCH_HERE/servicing.sh" "$BENCH_OUT"
+	[ "$SUB_RC" = 77 ] && warn "P6 skipped: it cannot run here (see above)"
+}
+if [ $HAVE_VF = 1 ]; then
+	if phase_on p7; then
+		sub P7 bash "$BENCH_HERE/datapath.sh" "$BENCH_OUT"
+		[ "$SUB_RC" = 77 ] && warn "P7 skipped: it cannot run here (see above)"
+	fi
+	phase_on p6 && p6
+elif phase_on p6 || phase_on p7; then
+	warn "P6 and P7 need the fake VF plugin: skipped"
+fi
 echo "elapsed $(( $(date +%s) - T0 )) s" >> "$META"
 say "measured in $(( $(date +%s) - T0 )) s"
 
 python3 "$BENCH_HERE/report.py" "$BENCH_OUT" | tee "$BENCH_OUT/results.txt"
 rc=${PIPESTATUS[0]}
-if command -v gnuplot >/dev/null; then
+if [ $SIM = 0 ]; then
+	:   # the plots are of P1-P4
+elif command -v gnuplot >/dev/null; then
 	(cd "$BENCH_OUT" && gnuplot "$BENCH_HERE/plot.gp") 2>> "$LOG/gnuplot.log" &&
 		say "plot: $BENCH_OUT/results.png" ||
 		warn "gnuplot failed (see $LOG/gnuplot.log)"
@@ -552,4 +626,5 @@ if [ "$rc" = 2 ] && [ "${BENCH_STRICT:-0}" = 1 ]; then
 	exit 1
 fi
 [ "$rc" = 1 ] && exit 1
+[ -z "$SUB_FAIL" ] || die "failed:$SUB_FAIL"
 exit 0

@@ -9,10 +9,13 @@ data files plot.gp draws.
     report.py DIR --rst FILE    also write the results block of the guide
                                 (doc/guides/nics/vdev_netvsc.rst, between its
                                 ".. results:" markers) to FILE
+    report.py --p6 DIR          only P6 (DIR/p6.csv, p6-meta.csv: servicing.sh)
+    report.py --p7 DIR          only P7 (the p7 samples: datapath.sh)
 
 Prints the table: metric, ours, upstream, ratio ours/upstream, target, met?
-Exit status: 0 when every target of ours is met, 2 when one is missed, 1
-when there is nothing to report.
+then P7 (data path, ratios to the bare VF) and P6 (servicing loss) when
+measured. Exit status: 0 when every target of ours is met, 2 when one is
+missed, 1 when there is nothing to report.
 """
 
 import csv
@@ -22,13 +25,17 @@ import statistics
 import sys
 import textwrap
 
-D = sys.argv[1] if len(sys.argv) > 1 else "."
-RST = sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == "--rst" else None
+ARGS = sys.argv[1:]
+ONLY = ARGS.pop(0)[2:] if ARGS and ARGS[0] in ("--p6", "--p7") else None
+D = ARGS[0] if ARGS else "."
+RST = ARGS[2] if len(ARGS) > 2 and ARGS[1] == "--rst" else None
 DRIVERS = ("ours", "upstream")
 
 
 def load():
     data = {}
+    if not os.path.exists(os.path.join(D, "samples.csv")):
+        return data
     with open(os.path.join(D, "samples.csv")) as f:
         for r in csv.DictReader(f):
             key = (r["phase"], r["driver"], r["param"])
@@ -267,6 +274,127 @@ def p4():
             median(rest["ours"]), median(rest["upstream"]))
 
 
+# P7: data path through the fail-safe port against the bare VF port
+# (datapath.sh). Per mode and layout: Mpps per core-second of the
+# forwarding lcore (the main figure), and the wall-clock Mpps of the same
+# windows (the core being shared, for the record).
+P7_MODES = ("txonly", "io")
+P7_LAYOUTS = (("bare", "bare VF port (no fail-safe, no vdev_netvsc)"),
+              ("start-stock", "VF at start, distro's fail-safe"),
+              ("start-ours", "VF at start, our fail-safe"),
+              ("late-stock", "VF attached after start, distro's fail-safe"),
+              ("late-ours", "VF attached after start, our fail-safe"))
+P7_TARGET = 0.95
+
+
+def p7_lines():
+    if not any(k[0] == "p7" for k in DATA):
+        return []
+    cells = {}
+    modes = [m for m in P7_MODES if any(k[0] == "p7" and k[2] == m for k in DATA)]
+    for m in modes:
+        for lay, _ in P7_LAYOUTS:
+            c, w = values("p7", lay, m), values("p7wall", lay, m)
+            cells[(m, lay)] = (median(c), median(w), len(c),
+                               max(c) if c else None)
+    out = ["P7 data path: testpmd on one forwarding core (-l 0-1 --nb-cores=1),"
+           " the fake VF with FAKE_VF_SINK=1",
+           "Mpps per core-second of the forwarding lcore (median of n runs of"
+           " %s s), x bare = ratio to the bare VF port," % META.get("p7_seconds", "?"),
+           "best = ratio of the fastest runs (the least disturbed), wall ="
+           " wall-clock Mpps (the two cores are shared: for the record)"]
+    head = "%-46s" % "layout" + "".join(
+        "%9s %6s %6s %6s %3s" % (m + " Mpps", "x bare", "best", "wall", "n")
+        for m in modes)
+    out += [head, "-" * len(head)]
+    missed = []
+    with open(os.path.join(D, "p7.csv"), "w", newline="") as f:
+        cw = csv.writer(f)
+        cw.writerow(["mode", "layout", "mpps_core", "ratio_bare", "mpps_best",
+                     "ratio_bare_best", "mpps_wall", "ratio_bare_wall", "n"])
+        g = lambda v: "" if v is None else "%.4g" % v
+        for lay, label in P7_LAYOUTS:
+            line = "%-46s" % label
+            for m in modes:
+                c, w, n, b = cells[(m, lay)]
+                bc, bw, _, bb = cells[(m, "bare")]
+                r, rw, rb = ratio(c, bc), ratio(w, bw), ratio(b, bb)
+                line += "%9s %6s %6s %6s %3s" % (
+                    fmt(c, "Mpps"), "-" if r is None or lay == "bare" else "%.3f" % r,
+                    "-" if rb is None or lay == "bare" else "%.3f" % rb,
+                    fmt(w, "Mpps"), n)
+                cw.writerow([m, lay, g(c), g(r), g(b), g(rb), g(w), g(rw), n])
+                if lay.endswith("-ours") and (r is None or r < P7_TARGET):
+                    missed.append("%s %s %s" % (m, lay, "-" if r is None else "%.3f" % r))
+            out.append(line)
+    what = "target ours >= %.2f x bare, %s, both layouts" % (P7_TARGET, " and ".join(modes))
+    if missed:
+        MISSED.append("P7 ours >= %.2f x bare (%s)" % (P7_TARGET, ", ".join(missed)))
+        out.append("%s: NOT met (%s)" % (what, ", ".join(missed)))
+    else:
+        out.append("%s: met" % what)
+    return out
+
+
+# P6: servicing loss (servicing.sh: p6.csv, p6-meta.csv)
+P6_PHASES = (("present0", "VF present (since the start)"),
+             ("removal1", "1st removal (to 2 s after)"), ("away1", "VF away 5 s"),
+             ("return1", "return, same PCI address"),
+             ("present1", "VF present again"),
+             ("removal2", "2nd removal (to 2 s after)"), ("away2", "VF away 5 s"),
+             ("return2", "return, new PCI address"),
+             ("present2", "VF present again"), ("total", "total"))
+
+
+def p6_lines():
+    path = os.path.join(D, "p6.csv")
+    if not os.path.exists(path):
+        return []
+    rows, meta = {}, {}
+    for r in csv.DictReader(open(path)):
+        rows[(r["driver"], r["phase"])] = (int(r["sent"]), int(r["lost"]),
+                                           int(r["outage_ms"]))
+    try:
+        for r in csv.DictReader(open(os.path.join(D, "p6-meta.csv"))):
+            meta.setdefault((r["driver"], r["key"]), r["value"])
+    except OSError:
+        pass
+    drivers = [d for d in DRIVERS if (d, "total") in rows]
+
+    def cell(d, p):
+        s, lost, o = rows.get((d, p), (0, 0, 0))
+        return "%d/%d" % (lost, s) + (" (%d ms)" % o if lost else "")
+    out = ["P6 servicing loss, VF present at start: lost/sent pings (every %s ms)"
+           " and the longest outage;" % meta.get(("all", "rate_ms"), "?"),
+           "kernel %s; while the VF is away: %s" % (
+               meta.get(("all", "kernel"), "?"), meta.get(("all", "away"), "?")),
+           "ours = our driver and fail-safe, upstream = Debian's driver and"
+           " fail-safe"]
+    head = "%-40s" % "phase" + "".join("%22s" % d for d in drivers)
+    out += [head, "-" * len(head)]
+    for p, n in P6_PHASES:
+        out.append("%-40s" % n + "".join("%22s" % cell(d, p) for d in drivers))
+    used = []
+    for d in drivers:
+        s, lost, _ = rows.get((d, "vf_in_use_after_return"), (2, 2, 0))
+        used.append("%d of %d" % (s - lost, s))
+    out.append("%-40s" % "VF used again after its return" +
+               "".join("%22s" % u for u in used))
+    for k, what in ((1, "same"), (2, "new")):
+        cells = []
+        for d in drivers:
+            v = meta.get((d, "back%d_ms" % k), "?")
+            cells.append(v + " ms" if v.isdigit() else v)
+        out.append("%-40s" % ("VF back (%s PCI address) -> 1st answer" % what) +
+                   "".join("%22s" % c for c in cells))
+    for d in drivers:
+        out.append("%s: testpmd %s" % (d, meta.get((d, "testpmd"), "?")))
+        if (d, "fast_path_reset") in meta:
+            out.append("%s: fail-safe reset a live port's fast path: %s"
+                       % (d, meta[(d, "fast_path_reset")]))
+    return out
+
+
 def find(metric):
     for r in ROWS:
         if r["metric"] == metric:
@@ -362,13 +490,67 @@ def rst_table(meta):
         " the driver's process and of its fail-safe ports alone (P2), and the"
         " distributions of VF detection (P3) and attach (P4) latencies.", 76,
         initial_indent="   ", subsequent_indent="   ") + [
-        "",
+        ""] + rst_p7() + [
         ".. results: end"]
     return "\n".join(out) + "\n"
 
 
+def rst_grid(cells):
+    w = [max(len(c[i]) for c in cells) for i in range(len(cells[0]))]
+    rule = "   " + "  ".join("=" * x for x in w)
+    out = [rule, "   " + "  ".join(c.ljust(x) for c, x in zip(cells[0], w)).rstrip(), rule]
+    for c in cells[1:]:
+        out.append("   " + "  ".join(v.ljust(x) for v, x in zip(c, w)).rstrip())
+    return out + [rule]
+
+
+def rst_p7():
+    """P7 for the guide's results block, when measured."""
+    if not any(k[0] == "p7" for k in DATA):
+        return []
+    short = {"bare": "bare VF port", "start-stock": "VF at start, distro's",
+             "start-ours": "VF at start, ours", "late-stock": "VF late, distro's",
+             "late-ours": "VF late, ours"}
+    head = ("Layout (fail-safe)",)
+    for m in P7_MODES:
+        head += ("%s Mpps" % m, "x bare")
+    cells = [head]
+    n = 0
+    for lay, _ in P7_LAYOUTS:
+        row_ = [short[lay]]
+        for m in P7_MODES:
+            c = median(values("p7", lay, m))
+            b = median(values("p7", "bare", m))
+            n = max(n, len(values("p7", lay, m)))
+            r = ratio(c, b)
+            row_ += [fmt(c, "Mpps"),
+                     "-" if lay == "bare" or r is None else "%.3f" % r]
+        cells.append(tuple(row_))
+    return [".. table:: P7, data path: Mpps per core-second of the forwarding"
+            " lcore (medians)", ""] + rst_grid(cells) + [""] + textwrap.wrap(
+        "P7: Debian's testpmd, one forwarding core, the fake VF PMD with"
+        " FAKE_VF_SINK=1 (Tx counts and drops, Rx hands out 64-byte mbufs),"
+        " through our driver's fail-safe port, with the VF there at start or"
+        " attached late (target: at least %.2f of bare), and on the VF's own"
+        " port; %d runs per cell (rounds of every cell in"
+        " shuffled order), each a window of %s s: packets over the CPU time"
+        " the forwarding thread had (``app/test/bench/datapath.sh``)." % (
+            P7_TARGET, n, META.get("p7_seconds", "?")), 79,
+        break_on_hyphens=False) + [""]
+
+
 def main():
-    if not DATA:
+    if ONLY == "p6":
+        lines = p6_lines()
+        print("\n".join(lines) if lines else "no P6 results in %s" % D)
+        return 0 if lines else 1
+    if ONLY == "p7":
+        lines = p7_lines()
+        print("\n".join(lines) if lines else "no P7 samples in %s" % D)
+        return 0 if lines else 1
+    extra = p7_lines()
+    p6 = p6_lines()
+    if not DATA and not p6:
         print("no samples")
         return 1
     p1_p5()
@@ -386,22 +568,27 @@ def main():
                         "" if r["upstream"] is None else "%.6g" % r["upstream"],
                         "" if r["ratio"] is None else "%.6g" % r["ratio"],
                         r["target"], r["met"], r["n_ours"], r["n_upstream"]])
-    wm = max(len(r["metric"]) for r in ROWS)
-    head = "%-*s %-5s %10s %10s %8s  %-26s %s" % (
-        wm, "metric", "unit", "ours", "upstream", "ratio", "target", "met?")
-    print("DPDK %s, kernel %s, syscalls counted with %s" % (
-        meta.get("dpdk", "?"), meta.get("kernel", "?"),
-        meta.get("syscount", "?")))
-    print("medians; ratio = ours / upstream from the same run")
-    print(head)
-    print("-" * len(head))
-    for r in ROWS:
-        print("%-*s %-5s %10s %10s %8s  %-26s %s" % (
-            wm, r["metric"], r["unit"], fmt(r["ours"], r["unit"]),
-            fmt(r["upstream"], r["unit"]),
-            "-" if r["ratio"] is None else ("%.3g" % r["ratio"]),
-            r["target"], r["met"]))
-    print()
+    if ROWS:
+        wm = max(len(r["metric"]) for r in ROWS)
+        head = "%-*s %-5s %10s %10s %8s  %-26s %s" % (
+            wm, "metric", "unit", "ours", "upstream", "ratio", "target", "met?")
+        print("DPDK %s, kernel %s, syscalls counted with %s" % (
+            meta.get("dpdk", "?"), meta.get("kernel", "?"),
+            meta.get("syscount", "?")))
+        print("medians; ratio = ours / upstream from the same run")
+        print(head)
+        print("-" * len(head))
+        for r in ROWS:
+            print("%-*s %-5s %10s %10s %8s  %-26s %s" % (
+                wm, r["metric"], r["unit"], fmt(r["ours"], r["unit"]),
+                fmt(r["upstream"], r["unit"]),
+                "-" if r["ratio"] is None else ("%.3g" % r["ratio"]),
+                r["target"], r["met"]))
+        print()
+    for lines in (extra, p6):
+        if lines:
+            print("\n".join(lines))
+            print()
     if RST:
         with open(RST, "w") as f:
             f.write(rst_table(meta))
