@@ -83,6 +83,8 @@ cache=${MATRIX_CACHE:-$top/.cache/rel}
 jobs=${JOBS:-2}
 debian=1 in_tree_only=0
 scenarios="autoprobe select devargs vf_hotplug vf_removal teardown secondary"
+# LISA's timeline in 5 s windows on every row (10 s in the plain suite)
+export VF_REMOVAL_LISA_S=${VF_REMOVAL_LISA_S:-5}
 inputs=()
 while [ $# -gt 0 ]; do
     case $1 in

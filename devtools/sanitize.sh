@@ -72,6 +72,8 @@ export ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:log_path=$logs/report
 export LSAN_OPTIONS=suppressions=$san/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:suppressions=$san/ubsan.supp:log_path=$logs/report
 export SIM_CHURN_CYCLES=${SIM_CHURN_CYCLES:-50}
+# LISA's timeline in 5 s windows (10 s in the plain suite)
+export VF_REMOVAL_LISA_S=${VF_REMOVAL_LISA_S:-5}
 
 # the unit, sim and fault tests but those that cannot run under ASan
 declare -A skip_reason=(
