@@ -195,7 +195,7 @@ that may be their VFs; the upper_ links give a VF's master as well."
 
     put vdev_netvsc_nl.c
     put_meson vdev_netvsc.c vdev_netvsc_sysfs.c vdev_netvsc_nl.c
-    commit "net/vdev_netvsc: add netlink link and address queries
+    commit "net/vdev_netvsc: add Netlink link and address queries
 
 Link attributes (name, MAC address, master, state) and addresses come
 from rtnetlink through libnl-route-3. The address dump is read to its
