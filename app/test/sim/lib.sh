@@ -184,6 +184,19 @@ sim_setup() {
 	sim_eal_args
 }
 
+# sim_setup_vf [--stock]: sim_setup --vf, on the distro's fail-safe with
+# --stock (STOCK=1, the scenario named <name>-stock), else on ours
+sim_setup_vf() {
+	STOCK=0
+	if [ "${1:-}" = --stock ]; then
+		STOCK=1
+		SIM_NAME=$SIM_NAME-stock
+		sim_setup --vf --stock-failsafe
+	else
+		sim_setup --vf
+	fi
+}
+
 # SIM_EAL: the EAL arguments of every run in the guest
 sim_eal_args() {
 	SIM_EAL=(-l 0 --no-huge -m 128 --no-shconf --no-telemetry

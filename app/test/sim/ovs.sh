@@ -47,14 +47,7 @@
 # passed: XPASS, the distro fixed it; 99 (ERROR) for any other failure.
 
 source "$(dirname "$0")/lib.sh"
-STOCK=0
-if [ "${1:-}" = --stock ]; then
-	STOCK=1
-	SIM_NAME=$SIM_NAME-stock
-	sim_setup --vf --stock-failsafe
-else
-	sim_setup --vf
-fi
+sim_setup_vf "$@"
 
 : "${OVS_VSWITCHD:=/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk}"
 : "${OVS_SCHEMA:=/usr/share/openvswitch/vswitch.ovsschema}"
