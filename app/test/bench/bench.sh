@@ -42,15 +42,7 @@ set -u
 export LC_ALL=C
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 
-BENCH_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-BENCH_TOP=$(cd "$BENCH_HERE/../../.." && pwd)
-: "${SIMGUEST:=$BENCH_TOP/app/test/sim/simguest}"
-: "${VSC_PLUGIN:=$BENCH_TOP/build/librte_net_vdev_netvsc.so}"
-: "${VSC_BENCH:=$BENCH_TOP/build/app/test/bench/vsc_bench}"
-: "${FAKE_VF_PLUGIN=$BENCH_TOP/build/app/test/fake_vf/librte_net_fake_vf.so}"
-: "${BENCH_OUT:=$BENCH_TOP/build/bench}"
-: "${FAILSAFE_PLUGIN:=$BENCH_TOP/build/failsafe/librte_net_failsafe.so}"
-: "${VSC_APP:=$BENCH_TOP/build/app/test/sim/vsc_app}"
+source "$(dirname "${BASH_SOURCE[0]}")/paths.sh"
 export VSC_PLUGIN FAKE_VF_PLUGIN FAILSAFE_PLUGIN SIMGUEST VSC_APP
 UPSTREAM_PLUGIN=/usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0/librte_net_vdev_netvsc.so.23.0
 

@@ -37,14 +37,10 @@ set -u
 export LC_ALL=C
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-TOP=$(cd "$HERE/../../.." && pwd)
-: "${SIMGUEST:=$TOP/app/test/sim/simguest}"
-: "${VSC_PLUGIN:=$TOP/build/librte_net_vdev_netvsc.so}"
-: "${FAKE_VF_PLUGIN:=$TOP/build/app/test/fake_vf/librte_net_fake_vf.so}"
-: "${FAILSAFE_PLUGIN:=$TOP/build/failsafe/librte_net_failsafe.so}"
+source "$(dirname "${BASH_SOURCE[0]}")/paths.sh"
+HERE=$BENCH_HERE TOP=$BENCH_TOP
 : "${TESTPMD:=dpdk-testpmd}"
-OUT=${1:-${BENCH_OUT:-$TOP/build/bench}}
+OUT=${1:-$BENCH_OUT}
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	: "${P7_ROUNDS:=1}" "${P7_SECONDS:=2}" "${P7_WARMUP:=1}"
 fi

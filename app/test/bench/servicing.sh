@@ -46,13 +46,8 @@ set -u
 export LC_ALL=C
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 
-HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-TOP=$(cd "$HERE/../../.." && pwd)
-: "${SIMGUEST:=$TOP/app/test/sim/simguest}"
-: "${VSC_PLUGIN:=$TOP/build/librte_net_vdev_netvsc.so}"
-: "${FAKE_VF_PLUGIN:=$TOP/build/app/test/fake_vf/librte_net_fake_vf.so}"
-: "${FAILSAFE_PLUGIN:=$TOP/build/failsafe/librte_net_failsafe.so}"
-: "${VSC_APP:=$TOP/build/app/test/sim/vsc_app}"
+source "$(dirname "${BASH_SOURCE[0]}")/paths.sh"
+HERE=$BENCH_HERE TOP=$BENCH_TOP
 RATE=${P6_RATE_MS:-50}
 OUT=${1:-${VM_JOB:+$VM_JOB/save}}
 [ -n "$OUT" ] || { echo "usage: servicing.sh OUTDIR (default: $VM_JOB/save in the VM)" >&2; exit 2; }
