@@ -49,9 +49,21 @@ source "$top/devtools/lib.sh"
 bld=${BUILD_DIR:-$(build_dir "$top" build build)}
 passed=0 failed=0 skipped=0
 skips=$(mktemp "${TMPDIR:-/tmp}/vsc-test-skips.XXXXXX")
-trap 'rm -f "$skips" "$step_log"' EXIT
+# what failed, and each step's time: repeated at the end, where CI's
+# tail shows them
+fails=$(mktemp "${TMPDIR:-/tmp}/vsc-test-fails.XXXXXX")
+times=$(mktemp "${TMPDIR:-/tmp}/vsc-test-times.XXXXXX")
+t_start=$(date +%s)
+trap 'rm -f "$skips" "$fails" "$times" "$step_log"' EXIT
 step() { printf '\n=== %s\n' "$*"; }
 finish() {
+    printf '\nsteps, in seconds:\n'
+    sed 's/^/  /' "$times"
+    printf '  total: %s\n' "$(( $(date +%s) - t_start ))"
+    if [ -s "$fails" ]; then
+        printf '\nfailed, and where:\n'
+        sed 's/^/  /' "$fails"
+    fi
     if [ -s "$skips" ]; then
         printf '\nskipped, and why:\n'
         sed 's/^/  /' "$skips"
@@ -84,24 +96,32 @@ counted_step() {
     read -r p f s < <(sed -n -E "s/^$prefix([0-9]+) passed, ([0-9]+) failed(, ([0-9]+) skipped)?\$/\1 \2 \4/p" "$step_log" | tail -n 1)
     if [ -n "$p" ]; then
         passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + ${s:-0}))
+        [ "$f" = 0 ] || grep -E 'FAIL|[Ff]ailed|ERROR' "$step_log" | grep -vE ' 0 failed|Expected Fail|Fail: +0|XFAIL' |
+            tail -n 8 | sed "s/^/$name: /" >> "$fails"
     elif [ "$rc" = 77 ]; then
         skipped=$((skipped + 1))
         echo "$name: $(grep -m1 'SKIP' "$step_log" || echo "$1 $2 exited 77")" >> "$skips"
     else
         echo "test: $name ended without its summary (exit $rc)"
+        echo "$name: ended without its summary (exit $rc)" >> "$fails"
         failed=$((failed + 1))
     fi
     echo "test: $name step took $(( $(date +%s) - t0 )) s"
+    echo "$name: $(( $(date +%s) - t0 ))" >> "$times"
 }
 
 step "setup"
+t0=$(date +%s)
 if ! bash devtools/setup.sh < /dev/null; then
     echo "test: setup failed"
+    echo "setup: devtools/setup.sh failed" >> "$fails"
     failed=$((failed + 1))
     finish
 fi
+echo "setup: $(( $(date +%s) - t0 ))" >> "$times"
 
 step "standalone build ($bld)"
+t0=$(date +%s)
 build_ok=1
 if [ ! -f "$bld/build.ninja" ]; then
     meson setup "$bld" -Dfault_injection=true < /dev/null || build_ok=0
@@ -113,16 +133,18 @@ fi
 if [ $build_ok = 1 ]; then
     meson compile -C "$bld" < /dev/null || build_ok=0
 fi
+echo "standalone build: $(( $(date +%s) - t0 ))" >> "$times"
 
 if [ $build_ok = 1 ]; then
     step "meson test"
+    t0=$(date +%s)
     rm -f "$bld/meson-logs/testlog.json"
     # shellcheck disable=SC2086
     meson test -C "$bld" --print-errorlogs ${MESON_TEST_ARGS:-} < /dev/null
     if [ -f "$bld/meson-logs/testlog.json" ]; then
         # counts, and a line per skipped test with its reason (the test's
         # "SKIP: ..." line), kept for the end
-        read -r p f s < <(python3 - "$bld/meson-logs/testlog.json" "$skips" "$(id -u)" <<'PY'
+        read -r p f s < <(python3 - "$bld/meson-logs/testlog.json" "$skips" "$(id -u)" "$fails" <<'PY'
 import json, sys
 n = {"p": 0, "f": 0, "s": 0}
 suites = {}
@@ -144,6 +166,8 @@ with open(sys.argv[2], "a") as out:
             out.write("%s: %s\n" % (t.get("name"), why[-1].strip() if why else "no reason given"))
         else:                   # FAIL, TIMEOUT, ERROR, UNEXPECTEDPASS
             n["f"] += 1
+            with open(sys.argv[4], "a") as fails:
+                fails.write("meson test: %s: %s\n" % (t.get("name"), r))
     # as root, a sim suite that skipped entirely is a failure: the
     # simulated guest could not be made, and nothing end to end ran
     sim = suites.get("sim", [])
@@ -153,6 +177,7 @@ with open(sys.argv[2], "a") as out:
 print(n["p"], n["f"], n["s"])
 PY
         ) || { p=0; f=1; s=0; }
+        echo "meson test: $(( $(date +%s) - t0 ))" >> "$times"
         passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
     else
         echo "test: meson test wrote no testlog.json"
@@ -160,6 +185,7 @@ PY
     fi
 else
     echo "test: the standalone build failed: no meson test can run"
+    echo "standalone build: failed" >> "$fails"
     failed=$((failed + 1))
 fi
 
@@ -180,6 +206,7 @@ if [ $build_ok = 1 ]; then
     else
         failed=$((failed + 1))
         tail -n 30 "$nested_log"
+        echo "nested run: sim-vf_hotplug failed (exit $rc)" >> "$fails"
         echo "nested-sim-vf_hotplug: $(grep -m1 'SKIP:' "$nested_log" 2>/dev/null || echo "failed (exit $rc)")" >> "$skips"
     fi
 fi
@@ -252,13 +279,20 @@ else
         echo "fuzz: no clang with libFuzzer (devtools/fuzz.sh exited 77)" >> "$skips"
     elif [ ! -s "$fuzz_results" ]; then
         failed=$((failed + 1))      # nothing ran: the build failed
+        echo "fuzz: no target ran (the build failed)" >> "$fails"
     else
-        while read -r _ verdict _; do
-            if [ "$verdict" = pass ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+        while read -r target verdict _; do
+            if [ "$verdict" = pass ]; then
+                passed=$((passed + 1))
+            else
+                failed=$((failed + 1))
+                echo "fuzz: $target $verdict" >> "$fails"
+            fi
         done < "$fuzz_results"
     fi
     rm -f "$fuzz_results"
     echo "test: fuzz step took $(( $(date +%s) - t0 )) s"
+    echo "fuzz: $(( $(date +%s) - t0 ))" >> "$times"
 fi
 
 if [ "${SKIP_SANITIZE:-0}" = 1 ]; then
