@@ -14,8 +14,10 @@ tree=$1 out=$2
 shift 2
 work=$(mktemp -d "${TMPDIR:-/tmp}/failsafe-apply.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/drivers/net/failsafe" "$out"
+mkdir -p "$work/drivers/net/failsafe" "$work/doc/guides/nics" "$out"
 cp "$tree"/drivers/net/failsafe/*.[ch] "$work/drivers/net/failsafe/"
+# a patch's guide hunk applies too, to a copy that is not kept
+cp "$tree"/doc/guides/nics/fail_safe.rst "$work/doc/guides/nics/"
 for p in "$@"; do
     if ! patch -d "$work" -p1 -s -f --fuzz=3 --no-backup-if-mismatch < "$p"; then
         echo "apply.sh: $(basename "$p") does not apply to $tree" >&2
