@@ -49,6 +49,7 @@ UPSTREAM_PLUGIN=/usr/lib/x86_64-linux-gnu/dpdk/pmds-23.0/librte_net_vdev_netvsc.
 if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	: "${BENCH_P1_REPS:=3}" "${BENCH_P2_REPS:=1}" "${BENCH_P2_WINDOW:=4}"
 	: "${BENCH_P3_SAMPLES:=10}" "${BENCH_P4_FAST:=4}" "${BENCH_P4_SLOW:=2}"
+	: "${BENCH_P4_RETURN:=6}"
 fi
 : "${BENCH_P1_REPS:=9}"      # fresh processes per driver, size and variant
 : "${BENCH_P2_REPS:=3}"      # idle windows per driver and NetVSC count
@@ -56,6 +57,7 @@ fi
 : "${BENCH_P3_SAMPLES:=60}"  # VF detections per driver
 : "${BENCH_P4_FAST:=30}"     # attaches per driver at hotplug_poll=100
 : "${BENCH_P4_SLOW:=20}"     # attaches per driver at hotplug_poll=2000
+: "${BENCH_P4_RETURN:=40}"   # VF returns per driver, half at a new address
 : "${BENCH_SIZES:=100 1000 3000}"
 P2_SIZE=${BENCH_P2_SIZE:-1000} # netdevices for P2, P3, P4
 
@@ -63,6 +65,9 @@ P2_SIZE=${BENCH_P2_SIZE:-1000} # netdevices for P2, P3, P4
 VF_PCI=7870:00:02.0
 VF_NAME=enP30832s1
 VF_PEER=pvbench
+# where it comes back after a live migration: another PCI domain
+VF2_PCI=7871:00:02.0
+VF2_NAME=enP30833s1
 
 say() { printf 'bench: %s\n' "$*"; }
 warn() { printf 'bench: warning: %s\n' "$*" >&2; }
@@ -157,6 +162,8 @@ guest_setup() {
 	done
 	sg_add_vf eth1 $VF_PCI --name $VF_NAME || return 1
 	sg_ip link del dev $VF_NAME || return 1
+	sg_add_vf eth1 $VF2_PCI --name $VF2_NAME || return 1
+	sg_ip link del dev $VF2_NAME || return 1
 }
 
 # phase_on P: whether BENCH_PHASES asks for P
@@ -168,7 +175,13 @@ for p in p1 p2 p3 p4; do phase_on $p && SIM=1; done
 if [ $SIM = 1 ]; then
 	say "creating two identical guests"
 	sg_destroy_all --stale
-	sg_create || die "cannot create guest A"
+	# ours runs with the fail-safe built beside it (the one it installs)
+	if [ -f "$FAILSAFE_PLUGIN" ]; then
+		sg_create --failsafe "$FAILSAFE_PLUGIN" || die "cannot create guest A"
+	else
+		warn "our fail-safe is not built ($FAILSAFE_PLUGIN): both guests run the distro's"
+		sg_create || die "cannot create guest A"
+	fi
 	GA=$SG_ID
 	guest_setup || die "cannot set up guest A"
 	sg_create --upstream || die "cannot create guest B"
@@ -179,6 +192,7 @@ fi
 	echo "guest_ours $GA"
 	echo "guest_upstream $GB"
 	echo "ours $VSC_PLUGIN"
+	echo "failsafe_ours $([ -f "$FAILSAFE_PLUGIN" ] && echo "$FAILSAFE_PLUGIN" || echo distro)"
 	echo "upstream $UPSTREAM_PLUGIN"
 	echo "dpdk $(pkg-config --modversion libdpdk 2>/dev/null)"
 	echo "kernel $(uname -r)"
@@ -225,7 +239,7 @@ RUN_N=0
 eal_args() {
 	RUN_N=$((RUN_N + 1))
 	EAL=(-l 0 --no-huge -m 512 --no-shconf --no-telemetry
-	     --file-prefix "vb$$-$RUN_N" -b $VF_PCI
+	     --file-prefix "vb$$-$RUN_N" -b $VF_PCI -b $VF2_PCI
 	     --vdev=net_vdev_netvsc0,ignore=1)
 	[ "$1" = ours ] && EAL+=(-d "$VSC_PLUGIN")
 	[ $HAVE_VF = 1 ] && EAL+=(-d "$FAKE_VF_PLUGIN")
@@ -474,11 +488,13 @@ p4() {
 				j = (i * s) % n
 				printf "%.6f %d\n", (j + 0.5) / n, h < 1000 ? 3 + i % 10 : 1
 			}')
+		# the default period is fail-safe's own: no port sets it
+		local poll=("--vdev=net_failsafe_bpoll,hotplug_poll=$hp,dev(net_null_bpoll)")
+		[ "$hp" = 2000 ] && poll=()
 		for drv in $(order "$i"); do
 			out=$LOG/p4-$drv.out
 			vf_args $drv
-			if ! run $drv "$out" 60 \
-				"--vdev=net_failsafe_bpoll,hotplug_poll=$hp,dev(net_null_bpoll)" \
+			if ! run $drv "$out" 60 "${poll[@]}" \
 				-- attach "${VF_ARGS[@]}" --pci $VF_PCI --poll "$hp" \
 				--periods "$k" --phase "$ph" --timeout 10000; then
 				warn "P4 $drv hp=$hp: $(grep '^error' "$out")"
@@ -495,6 +511,32 @@ p4() {
 		done
 	done
 	say "P4 hotplug_poll=$hp: $(p_median p4 "hp$hp")"
+}
+
+# P4 on return: the users' layout, default settings. One process per
+# driver; the VF is there at start and the fail-safe port started; each
+# sample removes the VF, waits until fail-safe let go of it, then the VF
+# comes back after 100 ms plus a random 0..2000 ms (fail-safe's poll phase),
+# at the same PCI address or, every other sample, at another one (a live
+# migration). VF appears -> NEW of the port fail-safe makes on it.
+p4_return() {
+	local n=$1 drv out i v pci kind
+	routed 3
+	for drv in ours upstream; do
+		out=$LOG/p4-return-$drv.out
+		vf_args $drv
+		run $drv "$out" $((n * 10 + 60)) -- return "${VF_ARGS[@]}" \
+			--pci $VF_PCI --vf2 $VF2_NAME --pci2 $VF2_PCI \
+			--samples "$n" --settle 100 --delay 2000 --timeout 10000 ||
+			warn "P4 return $drv: $(grep '^error' "$out")"
+		while read -r _ i _ v _ pci kind; do
+			sample p4ret $drv "$kind" "$i" "$(awk -v n="$v" 'BEGIN { printf "%.4f", n / 1e6 }')"
+			sample p4ret $drv all "$i" "$(awk -v n="$v" 'BEGIN { printf "%.4f", n / 1e6 }')"
+		done < <(grep '^return [0-9]* ns ' "$out")
+		grep -q timeout "$out" && warn "P4 return $drv: $(grep -c timeout "$out") samples timed out"
+	done
+	say "P4 return, same address: $(p_median p4ret same)"
+	say "P4 return, new address: $(p_median p4ret new)"
 }
 
 # What fail-safe's attach costs once it has the line, whatever the driver:
@@ -542,6 +584,7 @@ for n in $BENCH_SIZES; do
 			alive
 			if phase_on p4; then
 				p4_hotplug
+				p4_return "$BENCH_P4_RETURN"
 				p4 100 "$BENCH_P4_FAST"
 				alive
 				p4 2000 "$BENCH_P4_SLOW"

@@ -12,6 +12,8 @@
  *   vsc_bench <EAL args> -- baseline [opts]   plain fail-safe ports, sleep
  *   vsc_bench <EAL args> -- detect   [opts]   VF appears -> line in the pipe
  *   vsc_bench <EAL args> -- attach   [opts]   VF appears -> fail-safe's port
+ *   vsc_bench <EAL args> -- return   [opts]   the same, on a started port
+ *                                             whose VF comes and goes
  *   vsc_bench <EAL args> -- hotplug  [opts]   time the VF's PCI hot-plug alone
  *
  * The EAL arguments should name the driver instance that is NOT measured,
@@ -29,6 +31,9 @@
  *                     the VF netdevice the bench creates (a veth whose
  *                     peer goes to the netns at PATH), enslaved to NETDEV
  *   --pci ADDR        attach: the VF's PCI address (the port name waited for)
+ *   --vf2 NAME --pci2 ADDR
+ *                     return: the VF's other address, and its netdevice's
+ *                     name there (a VF back from a live migration)
  *   --samples N       detect, hotplug: number of samples (50)
  *   --delay MS        detect: random wait of 0..MS before each sample (1000);
  *                     attach: the wait before the VF appears
@@ -48,6 +53,7 @@
  *   ready                          idle/baseline: measuring may start
  *   sample <i> ns <latency> [extra <bytes found beyond the first line>]
  *   attach ns <latency> port <name> line_ns <when the line was in the pipe>
+ *   return <i> ns <latency> pci <address> same|new
  *   hotplug <i> ns <rte_eal_hotplug_add time> ret <its return>
  *   error <text>                   (exit status 1)
  */
@@ -83,6 +89,7 @@
 #include <rte_devargs.h>
 #include <rte_eal.h>
 #include <rte_ethdev.h>
+#include <rte_mbuf.h>
 
 #define MEASURED_VDEV "net_vdev_netvsc1"
 #define FS_PREFIX "net_failsafe_vsc"
@@ -100,6 +107,8 @@ struct opts {
 	const char *peer;
 	const char *peer_ns;
 	const char *pci;
+	const char *vf2;
+	const char *pci2;
 	unsigned int samples;
 	unsigned int delay_ms;
 	unsigned int settle_ms;
@@ -582,6 +591,138 @@ attach(const struct opts *o)
 	vf_delete(o->vf);
 }
 
+/* Whether a port named after PCI address pci (fail-safe's or not) exists. */
+static bool
+pci_port_exists(const char *pci)
+{
+	char name[RTE_ETH_NAME_MAX_LEN];
+	size_t len = strlen(pci);
+	uint16_t port;
+
+	for (port = 0; port != RTE_MAX_ETHPORTS; ++port)
+		if (rte_eth_dev_is_valid_port(port) &&
+		    rte_eth_dev_get_name_by_port(port, name) == 0 &&
+		    strncmp(name, pci, len) == 0 &&
+		    (name[len] == '\0' || name[len] == '_'))
+			return true;
+	return false;
+}
+
+/* The driver's fail-safe port, configured and started: nothing polls it. */
+static void
+port_start(uint16_t port)
+{
+	static const struct rte_eth_conf conf;
+	struct rte_mempool *mp;
+	int ret;
+
+	mp = rte_pktmbuf_pool_create("vsc_bench", 1023, 0, 0,
+				     RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	if (mp == NULL)
+		die("mbuf pool: %s", rte_strerror(rte_errno));
+	ret = rte_eth_dev_configure(port, 1, 1, &conf);
+	if (ret == 0)
+		ret = rte_eth_rx_queue_setup(port, 0, 256, SOCKET_ID_ANY, NULL,
+					     mp);
+	if (ret == 0)
+		ret = rte_eth_tx_queue_setup(port, 0, 256, SOCKET_ID_ANY, NULL);
+	if (ret == 0)
+		ret = rte_eth_dev_start(port);
+	if (ret != 0)
+		die("cannot start port %u: %s", port, strerror(-ret));
+}
+
+/*
+ * A VF back on a started port, as after host servicing: the VF is there
+ * when the driver probes (the users' layout). Each sample deletes it,
+ * waits until fail-safe has let go of it (its port is gone), waits
+ * --settle plus a random 0..--delay ms (spreading fail-safe's poll phase),
+ * then makes it appear again: at the same address on even samples, at the
+ * other one (--pci2, netdevice --vf2) on odd ones. Timed: the VF appears
+ * -> NEW of the port fail-safe makes on it.
+ */
+static void
+vf_return(const struct opts *o)
+{
+	struct opts at = *o;
+	unsigned int state = o->seed, i;
+	uint64_t t0, end, n;
+	uint16_t port;
+	int fd, ret;
+
+	if (o->pci == NULL || o->pci2 == NULL || o->vf2 == NULL)
+		die("return needs --pci, --pci2 and --vf2");
+	ev_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (ev_fd < 0)
+		die("eventfd: %s", strerror(errno));
+	ev_pci = o->pci;
+	ev_ns = 1; /* no sample yet */
+	ret = rte_eth_dev_callback_register(RTE_ETH_ALL, RTE_ETH_EVENT_NEW,
+					    on_new, NULL);
+	if (ret != 0)
+		die("cannot register the NEW callback: %s", strerror(-ret));
+	vf_delete(o->vf);
+	vf_delete(o->vf2);
+	ret = vf_create(&at);
+	if (ret != 0)
+		die("cannot create VF %s: %s", o->vf, strerror(-ret));
+	probe(o);
+	if (ports_list(&fd) != 1)
+		die("return needs exactly one fail-safe port");
+	RTE_ETH_FOREACH_DEV(port) {
+		char name[RTE_ETH_NAME_MAX_LEN];
+
+		if (rte_eth_dev_get_name_by_port(port, name) == 0 &&
+		    strncmp(name, FS_PREFIX, strlen(FS_PREFIX)) == 0)
+			break;
+	}
+	port_start(port);
+	end = now_ns() + (uint64_t)o->timeout_ms * 1000000;
+	while (!pci_port_exists(o->pci) && now_ns() < end)
+		sleep_ms(1);
+	if (!pci_port_exists(o->pci))
+		die("fail-safe did not take the VF %s there at start", o->pci);
+	for (i = 0; i != o->samples; ++i) {
+		struct pollfd pfd = { .fd = ev_fd, .events = POLLIN };
+		bool same = i % 2 == 0;
+
+		ret = vf_delete(at.vf);
+		if (ret != 0)
+			die("cannot delete VF %s: %s", at.vf, strerror(-ret));
+		end = now_ns() + (uint64_t)o->timeout_ms * 1000000;
+		while (pci_port_exists(at.pci) && now_ns() < end)
+			sleep_ms(1);
+		if (pci_port_exists(at.pci))
+			die("sample %u: fail-safe kept %s after its removal",
+			    i, at.pci);
+		if (!same) {
+			bool first = at.pci == o->pci;
+
+			at.pci = first ? o->pci2 : o->pci;
+			at.vf = first ? o->vf2 : o->vf;
+		}
+		sleep_ms(o->settle_ms + rand_ms(&state, o->delay_ms));
+		if (read(ev_fd, &n, sizeof(n)) < 0 && errno != EAGAIN)
+			die("eventfd: %s", strerror(errno));
+		ev_pci = at.pci;
+		__atomic_store_n(&ev_ns, 0, __ATOMIC_RELEASE);
+		ret = vf_create(&at);
+		t0 = now_ns();
+		if (ret != 0)
+			die("cannot create VF %s: %s", at.vf, strerror(-ret));
+		ret = poll(&pfd, 1, o->timeout_ms);
+		if (ret <= 0)
+			printf("return %u timeout pci %s %s\n", i, at.pci,
+			       same ? "same" : "new");
+		else
+			printf("return %u ns %" PRId64 " pci %s %s\n", i,
+			       (int64_t)(ev_ns - t0), at.pci,
+			       same ? "same" : "new");
+		fflush(stdout);
+	}
+	vf_delete(at.vf);
+}
+
 /*
  * What fail-safe's attach of the VF costs by itself: the VF is there, the
  * PCI device is hot-plugged directly, as fail-safe does once it has read
@@ -651,6 +792,10 @@ parse_opts(int argc, char **argv, struct opts *o)
 			o->peer_ns = v;
 		else if (!strcmp(k, "--pci"))
 			o->pci = v;
+		else if (!strcmp(k, "--vf2"))
+			o->vf2 = v;
+		else if (!strcmp(k, "--pci2"))
+			o->pci2 = v;
 		else if (!strcmp(k, "--samples"))
 			o->samples = RTE_MIN(atoi(v), MAX_SAMPLES);
 		else if (!strcmp(k, "--delay"))
@@ -671,7 +816,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 			die("unknown option %s", k);
 	}
 	if ((!strcmp(o->mode, "detect") || !strcmp(o->mode, "attach") ||
-	     !strcmp(o->mode, "hotplug")) &&
+	     !strcmp(o->mode, "hotplug") || !strcmp(o->mode, "return")) &&
 	    (o->vf == NULL || o->mac == NULL || o->master == NULL ||
 	     o->peer == NULL))
 		die("%s needs --vf, --mac, --master and --peer", o->mode);
@@ -713,6 +858,8 @@ main(int argc, char **argv)
 		attach(&o);
 	} else if (!strcmp(o.mode, "hotplug")) {
 		hotplug(&o);
+	} else if (!strcmp(o.mode, "return")) {
+		vf_return(&o);
 	} else {
 		die("unknown mode %s", o.mode);
 	}
