@@ -68,7 +68,9 @@
 # Environment: JOBS, SMOKE_TIMEOUT (s, default 120), MATRIX_CACHE (where
 # the builds go: default .cache/rel, or ~/.cache/vn-pmd-rel-<hash> when the
 # tree lies below a world-writable directory such as /tmp, where EAL
-# refuses plugins).
+# refuses plugins), MATRIX_SIM_FROM (the standalone build's testlog.json:
+# Debian's row takes the scenarios' results from it instead of running
+# them again on the same build; devtools/test.sh sets it).
 #
 # The table goes to stdout and <cache>/matrix.txt; the last line is
 # "matrix: N passed, N failed, N skipped" (one per row). Exit status 0
@@ -422,6 +424,29 @@ build_plugin() {
 # writes "<test> PASS|FAIL|SKIP" lines to $dir/tests.result and each
 # test's output to $dir/out/<test>.txt. A scenario the build has no test
 # for is a FAIL (meson test would refuse the whole list)
+# sim_from TEST: TEST's result in MATRIX_SIM_FROM (a meson testlog.json)
+# into tests.result and out/TEST.txt; false when it is not there
+sim_from() {
+    [ -f "${MATRIX_SIM_FROM:-}" ] || return 1
+    python3 - "$MATRIX_SIM_FROM" "$1" "$dir/out" >> "$dir/tests.result" <<'PY'
+import json, os, sys
+for line in open(sys.argv[1]):
+    line = line.strip()
+    if not line:
+        continue
+    t = json.loads(line)
+    if t.get("name", "").split(" / ")[-1] != sys.argv[2]:
+        continue
+    r = {"OK": "PASS", "EXPECTEDFAIL": "PASS", "SKIP": "SKIP"}.get(t.get("result"), "FAIL")
+    with open(os.path.join(sys.argv[3], sys.argv[2] + ".txt"), "w") as f:
+        f.write("from %s: result %s, %.1f s\n" % (sys.argv[1], t.get("result"),
+                t.get("duration", 0)))
+    print(sys.argv[2], r)
+    sys.exit(0)
+sys.exit(1)
+PY
+}
+
 run_tests() {
     local bld=$dir/plugin names=(plugin fake_vf) s json=$dir/plugin/meson-logs/matrix.json known
     rm -rf "$json" "$dir/tests.result" "$dir/out"
@@ -429,6 +454,11 @@ run_tests() {
     known=" $(meson test -C "$bld" --no-rebuild --list < /dev/null 2>/dev/null |
         sed 's/.* \/ //' | tr '\n' ' ') "
     for s in $scenarios; do
+        # Debian's row is the standalone build itself: the scenarios that
+        # its meson test ran (MATRIX_SIM_FROM, its testlog.json) stand
+        if [ "$kind" = debian ] && sim_from "sim-$s"; then
+            continue
+        fi
         if [[ $known == *" sim-$s "* ]]; then
             names+=("sim-$s")
             continue
@@ -627,8 +657,10 @@ done
     printf '%s\n' "${rows[@]}"
     echo
     echo "fs: the fail-safe the row runs, ours: the release's with failsafe/patches"
-    echo "($fs_count fixes), in-tree and standalone (marker vdev_netvsc_failsafe_fixes"
+    echo "($fs_count patches), in-tree and standalone (marker vdev_netvsc_failsafe_fixes"
     echo "exported); ours*: fake_vf runs the distro's installed one (Debian's row)."
+    [ -f "${MATRIX_SIM_FROM:-}" ] &&
+        echo "Debian's row: the scenarios' results are the standalone meson test's."
     echo "in-tree: warnings compiling our driver and that fail-safe inside DPDK;"
     echo "testpmd: that build's testpmd shows net_failsafe_vsc0 (our fail-safe);"
     echo "plugin: warnings of the standalone build (driver, fail-safe and tests);"
