@@ -20,10 +20,14 @@
 extern int vdev_netvsc_logtype;
 
 #ifdef RTE_LOG_LINE
-/* 24.03 and later: RTE_LOG_LINE adds the newline. */
+/*
+ * 24.03 and later: RTE_LOG_LINE adds the newline, and the prefix from the
+ * type's name as written: lower case, as users grep for "vdev_netvsc: "
+ * on every release.
+ */
 #define DRV_LOG(level, ...) \
-	RTE_LOG_LINE(level, VDEV_NETVSC, "" __VA_ARGS__)
-#define RTE_LOGTYPE_VDEV_NETVSC vdev_netvsc_logtype
+	RTE_LOG_LINE(level, vdev_netvsc, "" __VA_ARGS__)
+#define RTE_LOGTYPE_vdev_netvsc vdev_netvsc_logtype
 #else
 /*
  * Before 24.03: no RTE_LOG_LINE. Log through rte_vlog() with the prefix
@@ -56,11 +60,14 @@ vdev_netvsc_log(uint32_t level, const char *format, ...)
 #include <rte_bus_vdev.h>
 #include <rte_dev.h>
 
+#ifndef VSC_RTE_DEV_NAME_SHIM	/* the tests' test_compat.h has it too */
+#define VSC_RTE_DEV_NAME_SHIM
 static inline const char *
 rte_dev_name(const struct rte_device *dev)
 {
 	return dev->name;
 }
+#endif
 #endif
 
 /* Telemetry: 23.03 renamed the unsigned dict helper. */
