@@ -91,6 +91,8 @@
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 
+#include "../test_compat.h"
+
 #define MEASURED_VDEV "net_vdev_netvsc1"
 #define FS_PREFIX "net_failsafe_vsc"
 #define MAX_FS 16

@@ -24,13 +24,17 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
+#include <rte_version.h>
+#if RTE_VERSION_NUM(22, 11, 0, 0) <= RTE_VERSION
 #include <bus_pci_driver.h>
+#else
+#include <rte_bus_pci.h>
+#endif
 #include <ethdev_driver.h>
 #include <ethdev_pci.h>
 #include <rte_kvargs.h>
 #include <rte_malloc.h>
 #include <rte_string_fns.h>
-#include <rte_version.h>
 
 #include "fake_vf.h"
 

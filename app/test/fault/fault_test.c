@@ -41,7 +41,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <dev_driver.h>
 #include <ethdev_driver.h>
 #include <rte_bus_vdev.h>
 #include <rte_dev.h>
@@ -52,6 +51,10 @@
 #include <rte_log.h>
 #include <rte_malloc.h>
 
+#include "../test_compat.h"
+#if RTE_VERSION_NUM(22, 11, 0, 0) <= RTE_VERSION
+#include <dev_driver.h>
+#endif
 #include "vdev_netvsc_fault.h"
 #include "vdev_netvsc_private.h"
 #include "tree.h"

@@ -82,6 +82,8 @@
 #include <rte_mbuf.h>
 #include <rte_spinlock.h>
 
+#include "../test_compat.h"
+
 #define MAX_EVENTS 65536
 #define LINE_MAX_LEN 1024
 

@@ -36,6 +36,8 @@
 #include <rte_ethdev.h>
 #include <rte_ether.h>
 
+#include "../test_compat.h"
+
 #include "unit.h"
 
 /* iface= and mac= accepted per instance (VDEV_NETVSC_MAX_NAMES) */
