@@ -272,6 +272,32 @@ def p4():
             median(lines["ours"]), median(lines["upstream"]))
         row("  (of which: line -> VF port, fail-safe, median)", "ms",
             median(rest["ours"]), median(rest["upstream"]))
+    # a VF's return to a started port, default settings (bench.sh p4_return)
+    for kind, what in (("same", "same address"), ("new", "new address"),
+                       ("all", "all")):
+        o = values("p4ret", "ours", kind)
+        u = values("p4ret", "upstream", kind)
+        if not o and not u:
+            continue
+        row("P4 VF return (%s), median" % what, "ms", median(o), median(u))
+        mo = max(o) if o else None
+        row("P4 VF return (%s), max" % what, "ms", mo,
+            max(u) if u else None,
+            "ours <= 50 ms, n >= 20" if kind == "all" else "",
+            None if kind != "all" or mo is None else mo <= 50 and len(o) >= 20,
+            (len(o), len(u)))
+
+
+def p4_return_samples():
+    """The raw samples of P4 on return, as the issue asks."""
+    out = []
+    for d in DRIVERS:
+        for kind in ("same", "new"):
+            v = sorted(DATA.get(("p4ret", d, kind), []))
+            if v:
+                out.append("P4 return %s, %s address (ms): %s" % (
+                    d, kind, " ".join("%.1f" % x for _, x in v)))
+    return out
 
 
 # P7: data path through the fail-safe port against the bare VF port
@@ -585,7 +611,7 @@ def main():
                 "-" if r["ratio"] is None else ("%.3g" % r["ratio"]),
                 r["target"], r["met"]))
         print()
-    for lines in (extra, p6):
+    for lines in (p4_return_samples(), extra, p6):
         if lines:
             print("\n".join(lines))
             print()

@@ -202,7 +202,24 @@ elif testpmd_start --vdev=net_vdev_netvsc0,iface=eth1 -b $PCI1 -b $PCI2 -- \
 		expect_eq "$label: answers to 10 pings while the VF is away ($NO_VF_PATH)" "$n" 0
 	fi
 	check "$label: testpmd survives the VF's removal" kill -0 "$TP_PID"
+	from=$(wc -l < "$TP_OUT")
 	sg_add_vf eth1 $PCI1 --name enP30832s1
+	# default hotplug_poll (2000 ms): fail-safe reads the driver's line
+	# as soon as it is written, and takes the VF within milliseconds
+	end=$((SECONDS + 15))
+	until tail -n +$((from + 1)) "$TP_OUT" | grep -q "fail-safe runs on VF $PCI1" ||
+		[ $SECONDS -ge $end ]; do
+		sleep 0.02
+	done
+	ms=$(( (${EPOCHREALTIME/./} - SG_VF_ADDED_US) / 1000 ))
+	if [ $SECONDS -ge $end ]; then
+		fail "$label: VF back: fail-safe never took it"
+	elif [ $ms -le 500 ]; then
+		pass "$label: VF back: fail-safe runs on it $ms ms after its appearance (default hotplug_poll)"
+	else
+		fail "$label: VF back: fail-safe runs on it $ms ms after its appearance, not within 500 ms (default hotplug_poll)"
+		sim_defect "$label: fail-safe reads the pipe at its hot-plug poll only"
+	fi
 	if ms=$(sim_first_answer eth1 15); then
 		pass "$label: VF back: first answer after $ms ms"
 		expect_answers "$label: VF back: pings" "$(sim_pings eth1 10)" 10
