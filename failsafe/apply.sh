@@ -14,12 +14,15 @@ tree=$1 out=$2
 shift 2
 work=$(mktemp -d "${TMPDIR:-/tmp}/failsafe-apply.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-mkdir -p "$work/drivers/net/failsafe" "$work/doc/guides/nics" "$out"
+mkdir -p "$work/drivers/net/failsafe" "$out"
 cp "$tree"/drivers/net/failsafe/*.[ch] "$work/drivers/net/failsafe/"
-# a patch's guide hunk applies too, to a copy that is not kept
-cp "$tree"/doc/guides/nics/fail_safe.rst "$work/doc/guides/nics/"
 for p in "$@"; do
-    if ! patch -d "$work" -p1 -s -f --fuzz=3 --no-backup-if-mismatch < "$p"; then
+    # the fail-safe PMD's files only: a patch may change its guide too
+    if ! awk '/^diff --git / { keep = $3 ~ /^a\/drivers\/net\/failsafe\// }
+              !seen_diff && !/^diff --git / { print; next }
+              /^diff --git / { seen_diff = 1 }
+              keep' "$p" |
+         patch -d "$work" -p1 -s -f --fuzz=3 --no-backup-if-mismatch; then
         echo "apply.sh: $(basename "$p") does not apply to $tree" >&2
         exit 1
     fi
