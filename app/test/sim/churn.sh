@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright 2026 The vdev_netvsc authors
 #
-# VF churn: SIM_CHURN_CYCLES (default 1000) add/remove cycles of the VF
+# VF churn: SIM_CHURN_CYCLES (else SIM_CHURN_DEFAULT_CYCLES, which meson
+# sets to 300, else 1000) add/remove cycles of the VF
 # under a running, started port. Every appearance must be delivered: the
 # VF port appears (RTE_ETH_EVENT_NEW) in every cycle and goes in every
 # cycle; the fd count ends where it started. Mixed in: the two PCI
@@ -13,7 +14,7 @@
 source "$(dirname "$0")/lib.sh"
 sim_setup --vf
 
-N=${SIM_CHURN_CYCLES:-1000}
+N=${SIM_CHURN_CYCLES:-${SIM_CHURN_DEFAULT_CYCLES:-1000}}
 HP=20
 sg_add_netvsc eth1
 sg_add_netvsc eth2
