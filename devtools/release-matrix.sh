@@ -163,8 +163,21 @@ drop_in_driver() {
     [ -f "$drv/.vn-ours" ] || { rm -rf "$drv"; mkdir -p "$drv"; touch "$drv/.vn-ours"; }
     for f in "$drv"/*; do
         [ -e "$f" ] || continue
-        [ -e "$ours/${f##*/}" ] || { rm -rf "$f"; regen=1; }
+        [ -e "$ours/${f##*/}" ] || [ "${f##*/}" = version.map ] || { rm -rf "$f"; regen=1; }
     done
+    # 21.11 wants a version.map in every driver (from 22.11 a default)
+    if grep -q "fs.is_file(version_map)" "$src/drivers/meson.build"; then
+        [ ! -e "$drv/version.map" ] || { rm -f "$drv/version.map"; regen=1; }
+    else
+        sed "s/@SO_VERSION@/$(cut -d. -f1 "$src/ABI_VERSION")/" \
+            "$top/devtools/version.map.in" > "$drv/version.map.new"
+        if cmp -s "$drv/version.map.new" "$drv/version.map"; then
+            rm -f "$drv/version.map.new"
+        else
+            mv "$drv/version.map.new" "$drv/version.map"
+            regen=1
+        fi
+    fi
     for f in "$ours"/*; do
         n=${f##*/}
         [ -e "$drv/$n" ] || regen=1

@@ -13,9 +13,10 @@
 # 5. devtools/release-matrix.sh: our driver in-tree and as a plugin on
 #    Debian's DPDK 22.11 and on every DPDK release tarball of
 #    ../shared/dpdk/ (next to this tree, or next to the repository a clone
-#    was made from) when that directory exists, with
-#    the core sim scenarios on each (RELEASE_TARBALLS="a.tar.xz b.tar.xz"
-#    names others; builds cached in .cache/rel)
+#    was made from) and of its staging/ (21.11.9) when that directory
+#    exists, with the core sim scenarios on each
+#    (RELEASE_TARBALLS="a.tar.xz b.tar.xz" names others; builds cached in
+#    .cache/rel)
 # 6. devtools/dpdk-checks.sh: DPDK's maintainer checks (checkpatches.sh,
 #    check-meson.py, check-spdx-tag.sh, check-dup-includes.sh, cocci.sh,
 #    the guides' Sphinx build) on our driver and guide as a patch to
@@ -213,10 +214,11 @@ fi
 
 # release_tarballs: sets tarballs, the DPDK release tarballs CI keeps in
 # shared/dpdk/ next to the repository: next to this tree, or, in a clone,
-# next to the repository it was cloned from (RELEASE_TARBALLS overrides)
+# next to the repository it was cloned from (RELEASE_TARBALLS overrides),
+# and staged, those of its staging/ (21.11: the release matrix only)
 release_tarballs() {
     local d origin t
-    tarballs=()
+    tarballs=() staged=()
     if [ -n "${RELEASE_TARBALLS+set}" ]; then
         read -r -a tarballs <<< "$RELEASE_TARBALLS"
         return
@@ -227,6 +229,9 @@ release_tarballs() {
         for t in "$d"/dpdk-*.tar.*; do
             [ -f "$t" ] && tarballs+=("$(cd "${t%/*}" && pwd)/${t##*/}")
         done
+        for t in "$d"/staging/dpdk-*.tar.*; do
+            [ -f "$t" ] && staged+=("$(cd "${t%/*}" && pwd)/${t##*/}")
+        done
         [ ${#tarballs[@]} = 0 ] || return
     done
 }
@@ -235,6 +240,7 @@ if [ "${SKIP_MATRIX:-${SKIP_IN_TREE:-0}}" = 1 ]; then
     skip_step "release matrix" "SKIP_MATRIX=1"
 else
     release_tarballs
+    tarballs=("${staged[@]}" "${tarballs[@]}")
     step "release matrix: DPDK 22.11 (Debian)${tarballs[*]:+ and ${tarballs[*]##*/}}"
     # Debian's row is this build: its scenarios ran in "meson test" above
     MATRIX_SIM_FROM=$bld/meson-logs/testlog.json \
