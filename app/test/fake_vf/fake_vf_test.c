@@ -46,6 +46,8 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
+#include "../test_fds.h"
+
 #define TEST_ETHERTYPE 0x88b5 /* IEEE local experimental */
 #define RMV_DEADLINE_MS 100
 #define WAIT_MS 2000
@@ -103,44 +105,6 @@ now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static int
-count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	if (d == NULL)
-		return -1;
-	while ((e = readdir(d)) != NULL)
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n - 1; /* the directory's own fd */
-}
-
-/* what each fd of ours is, for a failed fds_back() */
-static void
-print_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	char path[300], target[256];
-	ssize_t n;
-
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.' || atoi(e->d_name) == dirfd(d))
-			continue;
-		snprintf(path, sizeof(path), "/proc/self/fd/%s", e->d_name);
-		n = readlink(path, target, sizeof(target) - 1);
-		target[n < 0 ? 0 : n] = '\0';
-		printf("   fd %s: %s\n", e->d_name, target);
-	}
-	closedir(d);
-}
-
 /*
  * An fd closed by EAL after an interrupt callback may lag: more than the
  * second this allowed once, on a loaded machine (CI's release matrix runs
@@ -152,12 +116,12 @@ fds_back(int fds)
 {
 	uint64_t end = now_ns() + 5000 * 1000000ULL;
 
-	while (count_fds() != fds && now_ns() < end)
+	while (test_fds_count() != fds && now_ns() < end)
 		rte_delay_us_sleep(1000);
-	if (count_fds() == fds)
+	if (test_fds_count() == fds)
 		return true;
-	printf("   %d fds, not %d:\n", count_fds(), fds);
-	print_fds();
+	printf("   %d fds, not %d:\n", test_fds_count(), fds);
+	test_fds_list("   ");
 	return false;
 }
 
@@ -454,7 +418,7 @@ port_setup(uint16_t port, uint16_t nb_queues, bool lsc)
 static void
 probe_must_fail(const char *devargs, const char *why)
 {
-	int fds = count_fds();
+	int fds = test_fds_count();
 	int ret = rte_dev_probe(devargs);
 
 	CHECK(ret < 0, "probe \"%s\" refused (%s): %d", devargs, why, ret);
@@ -524,7 +488,7 @@ case_plain(const char *addr, const char *vf, const char *peer)
 	uint64_t t0;
 
 	printf("== plain: %s on %s (peer %s)\n", addr, vf, peer);
-	fds = count_fds();
+	fds = test_fds_count();
 	snprintf(devargs, sizeof(devargs), "%s,foo=1", addr);
 	probe_must_fail(devargs, "unknown devarg");
 
@@ -652,7 +616,7 @@ case_mana(const char *addr, const char *vf1, const char *vf2,
 	uint64_t t0;
 
 	printf("== mana: %s with %s and %s\n", addr, vf1, vf2);
-	fds = count_fds();
+	fds = test_fds_count();
 	/*
 	 * From 23.11 ethdev frees its shared data when its last port and
 	 * owner go, and allocates it again at a lookup by name (the PCI
@@ -751,7 +715,7 @@ case_failsafe(const char *addr, const char *vf, const char *peer,
 
 	printf("== failsafe: %s on %s (created later), tap %s\n",
 	       addr, vf, tap);
-	fds = count_fds();
+	fds = test_fds_count();
 	if (!CHECK(rte_dev_probe("net_null_fvtest") == 0 &&
 		   find_port("net_null_fvtest", &null_port) == 0 &&
 		   port_setup(null_port, 1, false) == 0,

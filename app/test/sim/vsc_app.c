@@ -64,6 +64,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,6 +84,7 @@
 #include <rte_spinlock.h>
 
 #include "../test_compat.h"
+#include "../test_fds.h"
 
 #define MAX_EVENTS 65536
 #define LINE_MAX_LEN 1024
@@ -191,23 +193,6 @@ register_callbacks(void)
 	return ret;
 }
 
-static unsigned int
-count_fds(void)
-{
-	unsigned int n = 0;
-	struct dirent *e;
-	DIR *d;
-
-	d = opendir("/proc/self/fd");
-	if (d == NULL)
-		return 0;
-	while ((e = readdir(d)) != NULL)
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n - 1; /* the directory being read */
-}
-
 static void sleep_ms(long ms);
 
 /*
@@ -215,43 +200,19 @@ static void sleep_ms(long ms);
  * interrupt thread (e.g. a callback unregistered from inside itself), so
  * an instant count may be one off either way.
  */
-static unsigned int
+static int
 count_fds_settled(void)
 {
-	unsigned int prev = count_fds(), cur, i;
+	int prev = test_fds_count(), cur, i;
 
 	for (i = 0; i < 50; i++) {
 		sleep_ms(20);
-		cur = count_fds();
+		cur = test_fds_count();
 		if (cur == prev)
 			break;
 		prev = cur;
 	}
 	return prev;
-}
-
-static void
-list_fds(void)
-{
-	char path[300], target[256];
-	struct dirent *e;
-	ssize_t len;
-	DIR *d;
-
-	d = opendir("/proc/self/fd");
-	if (d == NULL)
-		return;
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.' || atoi(e->d_name) == dirfd(d))
-			continue;
-		snprintf(path, sizeof(path), "/proc/self/fd/%s", e->d_name);
-		len = readlink(path, target, sizeof(target) - 1);
-		if (len < 0)
-			len = 0;
-		target[len] = '\0';
-		printf("fd %s %s\n", e->d_name, target);
-	}
-	closedir(d);
 }
 
 static const char *
@@ -513,7 +474,8 @@ cmd_start(void)
 static int
 cmd_cycles(long n, const char *vdev, const char *args)
 {
-	unsigned int fmin = UINT32_MAX, fmax = 0, fds, p1, p2;
+	int fmin = INT_MAX, fmax = 0, fds;
+	unsigned int p1, p2;
 	int rc = 0, r1, r2;
 	long i;
 
@@ -525,12 +487,12 @@ cmd_cycles(long n, const char *vdev, const char *args)
 		fds = count_fds_settled();
 		fmin = RTE_MIN(fmin, fds);
 		fmax = RTE_MAX(fmax, fds);
-		printf("cycle %ld init %d ports %u uninit %d ports %u fds %u\n",
+		printf("cycle %ld init %d ports %u uninit %d ports %u fds %d\n",
 		       i, r1, p1, r2, p2, fds);
 		if (r1 != 0 || r2 != 0)
 			rc = -1;
 	}
-	printf("cycles fds-min %u fds-max %u\n", fmin, fmax);
+	printf("cycles fds-min %d fds-max %d\n", fmin, fmax);
 	return rc;
 }
 
@@ -580,9 +542,9 @@ run(const char *cmdline)
 	} else if (!strcmp(w[0], "start")) {
 		rc = cmd_start();
 	} else if (!strcmp(w[0], "fds")) {
-		printf("fds %u\n", count_fds_settled());
+		printf("fds %d\n", count_fds_settled());
 	} else if (!strcmp(w[0], "fdlist")) {
-		list_fds();
+		test_fds_list("");
 	} else if (!strcmp(w[0], "pid")) {
 		printf("pid %d\n", (int)getpid());
 	} else if (!strcmp(w[0], "driver-file")) {

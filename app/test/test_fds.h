@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright 2026 The vdev_netvsc authors
+ */
+
+/* The test programs' view of their own open fds. */
+
+#ifndef VSC_TEST_FDS_H
+#define VSC_TEST_FDS_H
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+/* How many fds are open, but the counting's own; -1 when unknown. */
+static inline int
+test_fds_count(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	if (d == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n - 1; /* the directory being read */
+}
+
+/* One line "<prefix>fd <n> <target>" per open fd but the listing's own. */
+static inline void
+test_fds_list(const char *prefix)
+{
+	char path[300], target[256];
+	struct dirent *e;
+	ssize_t len;
+	DIR *d;
+
+	d = opendir("/proc/self/fd");
+	if (d == NULL)
+		return;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.' || atoi(e->d_name) == dirfd(d))
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/fd/%s", e->d_name);
+		len = readlink(path, target, sizeof(target) - 1);
+		target[len < 0 ? 0 : len] = '\0';
+		printf("%sfd %s %s\n", prefix, e->d_name, target);
+	}
+	closedir(d);
+}
+
+#endif /* VSC_TEST_FDS_H */
