@@ -37,4 +37,12 @@ rte_dev_devargs(const struct rte_device *dev)
 }
 #endif
 
+/*
+ * From 22.11 rte_eal_cleanup() removes the devices of every bus (their
+ * drivers' remove): before, it leaves them, alarms and interrupt
+ * callbacks included, for the application to close.
+ */
+#define TEST_EAL_CLEANUP_REMOVES_DEVICES \
+	(RTE_VERSION_NUM(22, 11, 0, 0) <= RTE_VERSION)
+
 #endif /* VSC_TEST_COMPAT_H */

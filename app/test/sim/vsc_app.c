@@ -614,6 +614,36 @@ run(const char *cmdline)
 	return rc;
 }
 
+#if !TEST_EAL_CLEANUP_REMOVES_DEVICES
+/*
+ * Before 22.11, rte_eal_cleanup() leaves the devices in place: the
+ * driver's monitor and fail-safe's hot-plug alarm would still run once it
+ * has unmapped EAL's memory. Remove them first, as an application of that
+ * release does (testpmd closes its ports at quit): the vdev_netvsc
+ * instances, which remove their fail-safe ports, then any other port.
+ */
+static void
+release_devices(void)
+{
+	static char names[RTE_MAX_ETHPORTS][RTE_DEV_NAME_MAX_LEN];
+	struct rte_dev_iterator it;
+	struct rte_device *dev;
+	unsigned int n = 0, i;
+	uint16_t port;
+
+	RTE_DEV_FOREACH(dev, "bus=vdev", &it) {
+		if (n < RTE_DIM(names) && dev->driver != NULL &&
+		    strcmp(dev->driver->name, "net_vdev_netvsc") == 0)
+			snprintf(names[n++], sizeof(names[0]), "%s", dev->name);
+	}
+	for (i = 0; i < n; i++)
+		if (rte_vdev_uninit(names[i]) != 0)
+			printf("err release %s\n", names[i]);
+	RTE_ETH_FOREACH_DEV(port)
+		rte_eth_dev_close(port);
+}
+#endif
+
 int
 main(int argc, char **argv)
 {
@@ -663,6 +693,9 @@ main(int argc, char **argv)
 			break;
 	}
 out:
+#if !TEST_EAL_CLEANUP_REMOVES_DEVICES
+	release_devices();
+#endif
 	ret = rte_eal_cleanup();
 	if (ret != 0) {
 		printf("eal-cleanup failed %d\n", ret);
