@@ -31,6 +31,13 @@ SIM_FAIL=0
 SIM_FAILED=()
 
 skip() { echo "SKIP: $*"; exit 77; }
+# dpdk_at_least MAJOR.MINOR: the DPDK the scenario runs on (DPDK_VERSION,
+# from meson) is that release or a later one
+dpdk_at_least() {
+	local v=${DPDK_VERSION:?DPDK_VERSION is not set (meson test sets it)}
+	[ $((10#${v%%.*} * 100 + 10#$(echo "$v" | cut -d. -f2))) -ge \
+	  $((10#${1%%.*} * 100 + 10#${1#*.})) ]
+}
 log() { echo "# $*"; }
 
 pass() { SIM_PASS=$((SIM_PASS + 1)); echo "PASS: $*"; }
