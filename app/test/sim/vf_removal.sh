@@ -108,6 +108,15 @@ fs_port_of() {
 	awk -v m="$mac" 'toupper($0) ~ "PORT [0-9]+: " m { sub(":", "", $2); print $2; exit }' "$TP_OUT"
 }
 
+# alive_for SECONDS: waits that long, or until testpmd died (a dead one
+# has nothing more to show: the stock fail-safe's runs end sooner)
+alive_for() {
+	local end=$((${EPOCHREALTIME/./} + $1 * 1000000))
+	while [ "${EPOCHREALTIME/./}" -lt $end ] && kill -0 "$TP_PID" 2>/dev/null; do
+		sleep 0.1
+	done
+}
+
 # --- 1. LISA's timeline: txonly at full rate, VF at start
 # lisa LABEL NEW_PCI [again]: the VF comes back at NEW_PCI. Returns 1 when
 # the run went well but for its Tx rate after the return: the rate of one
@@ -132,13 +141,12 @@ lisa() {
 	# the periods before the removal, but the first (start-up)
 	before=$(tx_pps "$port" | tail -n +2 | best)
 	sg_del_vf enP30832s1
-	sleep "$LISA_S"
+	alive_for "$LISA_S"
 	check "$label: testpmd survives the VF's removal" kill -0 "$TP_PID"
 	sg_add_vf eth1 "$back" --name enP30832s1
 	n_back=$(tx_pps "$port" | wc -l)
 	c0=$(cpu_others "$TP_PID") t0=$SECONDS
-	# (a testpmd that died has nothing more to show)
-	! kill -0 "$TP_PID" 2>/dev/null || sleep "$LISA_S"
+	alive_for "$LISA_S"
 	check "$label: testpmd survives the VF's return" kill -0 "$TP_PID"
 	# the periods after the return, but the first two (fail-safe plugs
 	# the VF in at its next poll, up to 2 s after its return)
@@ -220,11 +228,11 @@ elif testpmd_start --vdev=net_vdev_netvsc0,iface=eth1 -b $PCI1 -b $PCI2 -- \
 	# as soon as it is written, and takes the VF within milliseconds
 	end=$((SECONDS + 15))
 	until tail -n +$((from + 1)) "$TP_OUT" | grep -q "fail-safe runs on VF $PCI1" ||
-		[ $SECONDS -ge $end ]; do
+		[ $SECONDS -ge $end ] || ! kill -0 "$TP_PID" 2>/dev/null; do
 		sleep 0.02
 	done
 	ms=$(( (${EPOCHREALTIME/./} - SG_VF_ADDED_US) / 1000 ))
-	if [ $SECONDS -ge $end ]; then
+	if [ $SECONDS -ge $end ] || ! kill -0 "$TP_PID" 2>/dev/null; then
 		fail "$label: VF back: fail-safe never took it"
 	elif [ $ms -le 500 ]; then
 		pass "$label: VF back: fail-safe runs on it $ms ms after its appearance (default hotplug_poll)"
@@ -232,7 +240,7 @@ elif testpmd_start --vdev=net_vdev_netvsc0,iface=eth1 -b $PCI1 -b $PCI2 -- \
 		fail "$label: VF back: fail-safe runs on it $ms ms after its appearance, not within 500 ms (default hotplug_poll)"
 		sim_defect "$label: fail-safe reads the pipe at its hot-plug poll only"
 	fi
-	if ms=$(sim_first_answer eth1 15); then
+	if kill -0 "$TP_PID" 2>/dev/null && ms=$(sim_first_answer eth1 15); then
 		pass "$label: VF back: first answer after $ms ms"
 		expect_answers "$label: VF back: pings" "$(sim_pings eth1 10)" 10
 	else
@@ -271,7 +279,7 @@ elif testpmd_start --vdev=net_vdev_netvsc0,iface=eth1,iface=eth2 -b $PCI1 -b $PC
 	sleep 3
 	check "$label: testpmd survives eth2's VF removal" kill -0 "$TP_PID"
 	sg_add_vf eth2 $PCI2 --name enP24097s1
-	if ms=$(sim_first_answer eth2 15); then
+	if kill -0 "$TP_PID" 2>/dev/null && ms=$(sim_first_answer eth2 15); then
 		pass "$label: eth2's VF back: first answer after $ms ms"
 	else
 		fail "$label: eth2's VF back: no answer in 15 s"
