@@ -13,8 +13,8 @@
 # 5. devtools/release-matrix.sh: our driver in-tree and as a plugin on
 #    Debian's DPDK 22.11 and on every DPDK release tarball of
 #    ../shared/dpdk/ (next to this tree, or next to the repository a clone
-#    was made from) when that directory exists (and of its staging/,
-#    21.11.9, with STAGED=1), with the core sim scenarios on each
+#    was made from) when that directory exists, and of its staging/
+#    (21.11.9), with every sim scenario (churn, soak: Debian's and 24.11)
 #    (RELEASE_TARBALLS="a.tar.xz b.tar.xz" names others; builds cached in
 #    .cache/rel)
 # 6. devtools/dpdk-checks.sh: DPDK's maintainer checks (checkpatches.sh,
@@ -240,12 +240,8 @@ if [ "${SKIP_MATRIX:-${SKIP_IN_TREE:-0}}" = 1 ]; then
     skip_step "release matrix" "SKIP_MATRIX=1"
 else
     release_tarballs
-    # staging/ (21.11.9) joins once its EAL cleanup is handled: 21.11 has
-    # no bus cleanup, so rte_eal_cleanup() never removes the driver's
-    # ports, and a fail-safe hot-plug alarm can fire after EAL unmapped
-    # its memory (vsc_app SIGSEGV at exit, 1 run in 8 of sim-vf_hotplug);
-    # STAGED=1 takes it now
-    [ "${STAGED:-0}" = 1 ] && tarballs=("${staged[@]}" "${tarballs[@]}")
+    # staging/ (21.11.9) first, the oldest
+    tarballs=("${staged[@]}" "${tarballs[@]}")
     step "release matrix: DPDK 22.11 (Debian)${tarballs[*]:+ and ${tarballs[*]##*/}}"
     # Debian's row is this build: its scenarios ran in "meson test" above
     MATRIX_SIM_FROM=$bld/meson-logs/testlog.json \
