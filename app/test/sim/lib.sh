@@ -15,6 +15,10 @@
 #   SIMGUEST        simguest
 #   SIM_LOGDIR      where the EAL/driver logs go
 #   SIM_VERBOSE=1   also print every line vsc_app prints
+#   SIM_INSTALLED=1 the driver and fail-safe installed in DPDK's plugin
+#                   directory (the package, "ninja install"), which EAL
+#                   loads from there, with no -d: VSC_PLUGIN and
+#                   FAILSAFE_PLUGIN are not used
 
 SIM_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SIM_TOP=$(cd "$SIM_HERE/../../.." && pwd)
@@ -164,6 +168,12 @@ sim_setup() {
 	source "$SIMGUEST"
 	r=$(sg_check) || skip "$r"
 	[ -x "$VSC_APP" ] || skip "vsc_app not built ($VSC_APP)"
+	if [ "${SIM_INSTALLED:-0}" = 1 ]; then
+		# the guest keeps the plugin directory's driver and fail-safe
+		upstream=--upstream FAILSAFE_PLUGIN=""
+		VSC_PLUGIN=$(ls "$(sg_pmd_dir)"/librte_net_vdev_netvsc.so.*.* 2>/dev/null | head -n 1)
+		[ -n "$VSC_PLUGIN" ] || skip "no vdev_netvsc installed in $(sg_pmd_dir)"
+	fi
 	[ -f "$VSC_PLUGIN" ] || skip "our plugin not built ($VSC_PLUGIN)"
 	if [ $need_vf = 1 ]; then
 		[ -n "$FAKE_VF_PLUGIN" ] && [ -f "$FAKE_VF_PLUGIN" ] ||
@@ -179,6 +189,7 @@ sim_setup() {
 	# leftovers of killed runs
 	sg_destroy_all --stale
 	SIM_FAILSAFE="the plugin directory's (distro's, or as installed)"
+	[ "${SIM_INSTALLED:-0}" = 1 ] && log "driver: as installed ($VSC_PLUGIN)"
 	if [ -n "$FAILSAFE_PLUGIN" ]; then
 		[ -f "$FAILSAFE_PLUGIN" ] || skip "our fail-safe not built ($FAILSAFE_PLUGIN)"
 		fs=(--failsafe "$FAILSAFE_PLUGIN")
@@ -209,8 +220,8 @@ sim_eal_args() {
 	SIM_EAL=(-l 0 --no-huge -m 128 --no-shconf --no-telemetry
 		 --file-prefix "$SG_ID"
 		 --log-level=pmd.net.vdev_netvsc:debug
-		 --log-level=pmd.net.failsafe:info
-		 -d "$VSC_PLUGIN")
+		 --log-level=pmd.net.failsafe:info)
+	[ "${SIM_INSTALLED:-0}" = 1 ] || SIM_EAL+=(-d "$VSC_PLUGIN")
 	if [ -n "$FAKE_VF_PLUGIN" ] && [ -f "$FAKE_VF_PLUGIN" ]; then
 		SIM_EAL+=(-d "$FAKE_VF_PLUGIN")
 	fi
