@@ -17,6 +17,9 @@
 #     with Debian's patches applied into .cache/dpdk-src: Debian ships no
 #     driver SDK headers (bus_vdev_driver.h, ethdev_driver.h, ...) and no
 #     pmdinfogen, the standalone build takes both from there.
+#  4. Fetch Debian's packages of the two plugins ours replace
+#     (librte-net-vdev-netvsc23, librte-net-failsafe23) at the installed
+#     version into .cache/debs, for devtools/package-check.sh.
 #
 # Environment: SETUP_SKIP_APT=1 skips step 1 (e.g. when not root but the
 # packages are there).
@@ -61,6 +64,8 @@ packages=(
     # the sanitizer build (gcc's runtimes, readelf: devtools/sanitize.sh)
     clang-14 libclang-rt-14-dev libasan8 libubsan1 binutils
     git
+    # the Debian package (devtools/package.sh, devtools/package-check.sh)
+    debhelper lintian autopkgtest
 )
 
 missing_packages() {
@@ -219,6 +224,23 @@ fetch_kernel() {
     log "kernel $kver ready in .cache/kernel/root"
 }
 
+# Debian's own packages of the two plugins ours replace, at the installed
+# version, into .cache/debs: devtools/package-check.sh reinstalls them
+# under our package (an upgrade of Debian's must not touch ours)
+fetch_distro_debs() {
+    local dir=$cache/debs p v missing=()
+    mkdir -p "$dir"
+    for p in librte-net-vdev-netvsc23 librte-net-failsafe23; do
+        v=$(dpkg-query -W -f='${Version}' "$p" 2>/dev/null) || continue
+        [ -n "$(find "$dir" -maxdepth 1 -name "${p}_${v#*:}_*.deb")" ] || missing+=("$p=$v")
+    done
+    [ ${#missing[@]} != 0 ] || { log "Debian's plugin packages already in .cache/debs"; return; }
+    log "fetching ${missing[*]}"
+    (cd "$dir" && apt-get -o APT::Sandbox::User=root download "${missing[@]}") ||
+        die "apt-get download ${missing[*]} failed"
+}
+
 install_packages
 fetch_kernel
 fetch_sources
+fetch_distro_debs

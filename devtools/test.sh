@@ -17,27 +17,33 @@
 #    (21.11.9), with every sim scenario (churn, soak: Debian's and 24.11)
 #    (RELEASE_TARBALLS="a.tar.xz b.tar.xz" names others; builds cached in
 #    .cache/rel)
-# 6. devtools/dpdk-checks.sh: DPDK's maintainer checks (checkpatches.sh,
+# 6. devtools/package.sh, then devtools/package-check.sh: the Debian
+#    package built from this checkout; lintian, its install, upgrade,
+#    removal and purge on this machine's Debian in a throwaway overlay of
+#    /usr, /var and /etc, and autopkgtest (null) on the installed package
+# 7. devtools/dpdk-checks.sh: DPDK's maintainer checks (checkpatches.sh,
 #    check-meson.py, check-spdx-tag.sh, check-dup-includes.sh, cocci.sh,
 #    the guides' Sphinx build) on our driver and guide as a patch to
 #    Debian's 22.11 and to the same tarballs as step 5: one per tree
-# 7. devtools/upstream-series.sh: the upstream patch series against the
+# 8. devtools/upstream-series.sh: the upstream patch series against the
 #    26.07 tarball of ../shared/dpdk/ (or SERIES_TARBALL), applied and
 #    built patch by patch: one per patch (skipped without that tarball)
-# 8. devtools/fuzz.sh: each libFuzzer target (clang) for FUZZ_SECONDS (30)
-# 9. devtools/sanitize.sh: the unit, sim and fault suites built with ASan and UBSan
+# 9. devtools/fuzz.sh: each libFuzzer target (clang) for FUZZ_SECONDS (30)
+# 10. devtools/sanitize.sh: the unit, sim and fault suites built with ASan and UBSan
 # The last lines say which tests skipped and why; the very last one is
 # "N passed, N failed, N skipped": the meson tests
 # (build/meson-logs/testlog.json), the nested run, one per row of the
-# release matrix, one per tree of the DPDK checks, one per patch of the
+# release matrix, one per check of the package, one per tree of the DPDK
+# checks, one per patch of the
 # upstream series, one per fuzz target, and the sanitizer run's own count. As root,
 # a sim suite that skipped entirely counts as a failure.
 # Exit status: 0 when nothing failed.
 # Environment: BUILD_DIR (default build; under ~/.cache when the tree lies
 # below a world-writable directory such as /tmp), MESON_TEST_ARGS (extra meson test
 # arguments, e.g. "--suite unit"), SKIP_MATRIX=1 (or SKIP_IN_TREE=1)
-# to leave out step 5, SKIP_CHECKS=1 and SKIP_SERIES=1 to leave out 6 and 7,
-# FUZZ_SECONDS (per target), SKIP_FUZZ=1, SKIP_SANITIZE=1 to leave out 8, 9.
+# to leave out step 5, SKIP_PACKAGE=1, SKIP_CHECKS=1 and SKIP_SERIES=1 to
+# leave out 6, 7 and 8, FUZZ_SECONDS (per target), SKIP_FUZZ=1,
+# SKIP_SANITIZE=1 to leave out 9, 10.
 
 set -uo pipefail
 export LC_ALL=C
@@ -246,6 +252,14 @@ else
     # Debian's row is this build: its scenarios ran in "meson test" above
     MATRIX_SIM_FROM=$bld/meson-logs/testlog.json \
         counted_step "release matrix" "matrix: " bash devtools/release-matrix.sh "${tarballs[@]}"
+fi
+
+if [ "${SKIP_PACKAGE:-0}" = 1 ]; then
+    skip_step "Debian package" "SKIP_PACKAGE=1"
+else
+    step "Debian package: build, lintian, install, upgrade, remove, purge, autopkgtest"
+    counted_step "Debian package" "package: " \
+        bash -c 'bash devtools/package.sh && bash devtools/package-check.sh'
 fi
 
 release_tarballs
