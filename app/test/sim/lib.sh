@@ -96,7 +96,7 @@ expect_match() {
 	fi
 }
 
-upper() { tr '[:lower:]' '[:upper:]' <<< "$1"; }
+upper() { echo "${1^^}"; }
 
 # sim_defect WHAT: a failure that shows a known DPDK defect (finish_stock)
 SIM_DEFECTS=()
