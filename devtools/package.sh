@@ -130,7 +130,7 @@ fi
 
 # 3. the build
 log "dpkg-buildpackage -us -uc in $stage"
-(cd "$stage" && dpkg-buildpackage -us -uc) > "$out/build.log" 2>&1 || {
+(cd "$stage" && dpkg-buildpackage -us -uc -jauto) > "$out/build.log" 2>&1 || {
     tail -n 40 "$out/build.log" >&2
     die "dpkg-buildpackage failed (log: $out/build.log)"
 }

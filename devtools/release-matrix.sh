@@ -90,7 +90,7 @@ scenarios=$(cd "$top/app/test/sim" && ls -- *.sh | sed 's/\.sh$//' | grep -vx li
 # cannot run on others: <scenario> <rows> (Debian's row is "debian", any
 # other its release's major.minor). Their other cells show "n/a".
 #   churn, soak: the long ones (about 4 min together): Debian's 22.11, and
-#     24.11, the LTS Debian 13 ships, with 100 churn cycles (150 in the
+#     24.11, the LTS Debian 13 ships, with 50 churn cycles (100 in the
 #     plain suite)
 #   ovs: Debian's Open vSwitch is built on Debian's DPDK 22.11, and loads
 #     only a plugin built for it
@@ -99,7 +99,7 @@ some_rows=(
     "soak debian 24.11"
     "ovs debian"
 )
-export SIM_CHURN_CYCLES=${SIM_CHURN_CYCLES:-100}
+export SIM_CHURN_CYCLES=${SIM_CHURN_CYCLES:-50}
 # LISA's timeline in 5 s windows on every row (10 s in the plain suite)
 export VF_REMOVAL_LISA_S=${VF_REMOVAL_LISA_S:-5}
 inputs=()

@@ -17,7 +17,7 @@
 # the primary's memory in a secondary, a bad free ASan always aborts), and
 # sim-ovs (Debian's ovs-vswitchd cannot load an ASan plugin), and
 # sim-vf_removal-stock (the distro's fail-safe crashing, as ASan reports it);
-# sim-churn runs SIM_CHURN_CYCLES=50 cycles (150 in the plain suite; a VF
+# sim-churn runs SIM_CHURN_CYCLES=50 cycles (100 in the plain suite; a VF
 # attach takes about 3 times as long under ASan); sim-soak prints testpmd's
 # RSS growth without bounding it (ASan's quarantine keeps freed memory).
 # The last line is "N passed, N failed, N skipped"; exit status 0 when

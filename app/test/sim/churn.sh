@@ -3,7 +3,7 @@
 # Copyright 2026 The vdev_netvsc authors
 #
 # VF churn: SIM_CHURN_CYCLES (else SIM_CHURN_DEFAULT_CYCLES, which meson
-# sets to 150, else 1000) add/remove cycles of the VF
+# sets to 100, else 1000) add/remove cycles of the VF
 # under a running, started port. Every appearance must be delivered: the
 # VF port appears (RTE_ETH_EVENT_NEW) in every cycle and goes in every
 # cycle; the fd count ends where it started. Mixed in: the two PCI
