@@ -52,6 +52,7 @@
 #include <rte_malloc.h>
 
 #include "../test_compat.h"
+#include "../test_fds.h"
 #if RTE_VERSION_NUM(22, 11, 0, 0) <= RTE_VERSION
 #include <dev_driver.h>
 #endif
@@ -398,34 +399,6 @@ world_create(const char *base)
  * Measures.
  */
 
-/** Open fds, but for epoll ones (EAL's interrupt thread remakes its own). */
-static int
-fd_count(void)
-{
-	char path[PATH_MAX], target[64];
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	ssize_t len;
-	int n = 0;
-
-	if (d == NULL)
-		return -1;
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.' || atoi(e->d_name) == dirfd(d))
-			continue;
-		snprintf(path, sizeof(path), "/proc/self/fd/%s", e->d_name);
-		len = readlink(path, target, sizeof(target) - 1);
-		if (len < 0)
-			continue;
-		target[len] = '\0';
-		if (strcmp(target, "anon_inode:[eventpoll]") == 0)
-			continue;
-		n++;
-	}
-	closedir(d);
-	return n;
-}
-
 static size_t
 heap_used(void)
 {
@@ -466,7 +439,7 @@ static struct baseline base;
 static void
 baseline_take(size_t closed_leak)
 {
-	base.fds = fd_count();
+	base.fds = test_fds_count_no_epoll();
 	base.heap = heap_used();
 	base.closed_leak = closed_leak;
 	base.mark = log_mark();
@@ -492,7 +465,7 @@ check_flat(const char *when)
 	int fds = 0, i;
 
 	for (i = 0; i * 10 < wait_ms; ++i) {
-		fds = fd_count();
+		fds = test_fds_count_no_epoll();
 		heap = heap_used();
 		want = base.heap + base.closed_leak *
 			log_count(base.mark, CLOSED_ONLY);
@@ -768,7 +741,7 @@ case_enomem_probe(void)
 	 */
 	unit_begin("ENOMEM at each allocation of the first probe");
 	heap_checked = false;
-	base.fds = fd_count();
+	base.fds = test_fds_count_no_epoll();
 	count = enomem_probe_loop(NULL, &failed);
 	printf("# first probe: %lu allocations failed in turn (%lu once the"
 	       " tap check is done)\n", failed, count);
@@ -1154,8 +1127,8 @@ case_cycles(void)
 	warm_up(args, sizeof(args));
 	for (i = 0; i != 5; ++i) {
 		check_probe_works("cycle", args);
-		printf("# cycle %d: fds %d heap %zu\n", i, fd_count(),
-		       heap_used());
+		printf("# cycle %d: fds %d heap %zu\n", i,
+		       test_fds_count_no_epoll(), heap_used());
 	}
 	check_flat("cycles");
 }
@@ -1213,14 +1186,14 @@ case_vfprobe(void)
 	vf_add(VF_PCI);
 	CHECK(wait_vf(VF_PCI), "VF not offered");
 	msleep(300);
-	fds = fd_count();
+	fds = test_fds_count_no_epoll();
 	msleep(500); /* fail-safe tries every 100 ms */
 	CHECK(log_count(mark, "probe fails on purpose") >= 3,
 	      "fail-safe tried the VF %u times",
 	      log_count(mark, "probe fails on purpose"));
 	CHECK(log_count(mark, "sub_device 0 probe failed") >= 1,
 	      "fail-safe said nothing of its VF");
-	CHECK_INT(fd_count(), fds);
+	CHECK_INT(test_fds_count_no_epoll(), fds);
 	CHECK(rte_eth_dev_get_port_by_name(VF_PCI, &port) != 0,
 	      "a VF port exists");
 	CHECK(!vf_attached(), "the driver thinks fail-safe runs on the VF");

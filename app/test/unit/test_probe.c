@@ -37,6 +37,7 @@
 #include <rte_ether.h>
 
 #include "../test_compat.h"
+#include "../test_fds.h"
 
 #include "unit.h"
 
@@ -49,39 +50,6 @@
 static const char *plugin;
 static const char *iface0;
 static const char *iface1;
-
-/**
- * Open file descriptors of this process, but for epoll ones: the EAL
- * interrupt thread closes and re-creates its epoll fd whenever the list
- * of interrupt sources changes, so counting it would race with it. The
- * driver itself opens pipes and netlink sockets, never epoll fds.
- */
-static int
-fd_count(void)
-{
-	char path[PATH_MAX], target[64];
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	ssize_t len;
-	int n = 0;
-
-	if (d == NULL)
-		return -1;
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.' || atoi(e->d_name) == dirfd(d))
-			continue;
-		snprintf(path, sizeof(path), "/proc/self/fd/%s", e->d_name);
-		len = readlink(path, target, sizeof(target) - 1);
-		if (len < 0)
-			continue; /* closed since listed: the epoll fd */
-		target[len] = '\0';
-		if (strcmp(target, "anon_inode:[eventpoll]") == 0)
-			continue;
-		n++;
-	}
-	closedir(d);
-	return n;
-}
 
 /** Print the open file descriptors, to explain a count that changed. */
 static void
@@ -307,7 +275,7 @@ test_cycles(unsigned int cycles)
 
 	unit_begin("cycles");
 	snprintf(args, sizeof(args), "iface=%s,force=1", iface0);
-	fds0 = fd_count();
+	fds0 = test_fds_count_no_epoll();
 	fds_max = 0;
 	fds_min = INT_MAX;
 	fd_dump("before the cycles");
@@ -321,7 +289,7 @@ test_cycles(unsigned int cycles)
 		if (rte_vdev_uninit(INSTANCE) != 0 || ports() != 0 ||
 		    rte_eth_dev_count_total() != 0)
 			bad_ports++;
-		fds = fd_count();
+		fds = test_fds_count_no_epoll();
 		fds_max = RTE_MAX(fds_max, fds);
 		fds_min = RTE_MIN(fds_min, fds);
 		if (fds != fds0 && bad_fds++ < 3) {
@@ -338,7 +306,7 @@ test_cycles(unsigned int cycles)
 	CHECK_INT(bad_init, 0);
 	CHECK_INT(bad_ports, 0);
 	CHECK_INT(bad_fds, 0);
-	CHECK_INT(fd_count(), fds0);
+	CHECK_INT(test_fds_count_no_epoll(), fds0);
 }
 
 /** Two instances at once, one port each, removed in creation order. */
@@ -382,7 +350,7 @@ test_two(void)
 static void
 expect_refused(const char *args, int err)
 {
-	int fds = fd_count();
+	int fds = test_fds_count_no_epoll();
 	int ret;
 
 	unit_begin(args);
@@ -390,7 +358,7 @@ expect_refused(const char *args, int err)
 	CHECK_INT(ret, err);
 	CHECK_INT(ports(), 0);
 	CHECK_INT(rte_eth_dev_count_total(), 0);
-	CHECK_INT(fd_count(), fds);
+	CHECK_INT(test_fds_count_no_epoll(), fds);
 	/* the failed device is not left on the bus */
 	CHECK(rte_vdev_uninit(INSTANCE) != 0, "%s left behind", INSTANCE);
 }
@@ -443,7 +411,7 @@ test_quiet(void)
 {
 	struct rte_ether_addr mac = mac_of(iface0);
 	char buf[64], m[RTE_ETHER_ADDR_FMT_SIZE];
-	int fds = fd_count();
+	int fds = test_fds_count_no_epoll();
 
 	/* ignore=1: success, nothing created, even with names given */
 	unit_begin("ignore=1");
@@ -453,15 +421,15 @@ test_quiet(void)
 	CHECK_INT(rte_vdev_init(INSTANCE, "ignore=1,iface=nosuch0"), 0);
 	CHECK_INT(ports(), 0);
 	CHECK_INT(rte_vdev_uninit(INSTANCE), 0);
-	CHECK_INT(fd_count(), fds);
+	CHECK_INT(test_fds_count_no_epoll(), fds);
 
 	/* auto mode without any NetVSC: success, nothing, no socket kept */
 	unit_begin("auto, no NetVSC");
 	CHECK_INT(rte_vdev_init(INSTANCE, NULL), 0);
 	CHECK_INT(ports(), 0);
-	CHECK_INT(fd_count(), fds);
+	CHECK_INT(test_fds_count_no_epoll(), fds);
 	CHECK_INT(rte_vdev_uninit(INSTANCE), 0);
-	CHECK_INT(fd_count(), fds);
+	CHECK_INT(test_fds_count_no_epoll(), fds);
 
 	/* mac= with force=1 takes the veth by its address */
 	unit_begin("mac=, force=1");
@@ -472,7 +440,7 @@ test_quiet(void)
 	check_port(iface0, "net_failsafe_vsc0");
 	CHECK_INT(rte_vdev_uninit(INSTANCE), 0);
 	CHECK_INT(ports(), 0);
-	CHECK_INT(fd_count(), fds);
+	CHECK_INT(test_fds_count_no_epoll(), fds);
 }
 
 /*

@@ -29,6 +29,7 @@
 #include <rte_ethdev.h>
 #include <rte_log.h>
 
+#include "../test_fds.h"
 #include "unit.h"
 #include "vdev_netvsc_private.h"
 
@@ -36,24 +37,6 @@
 int vdev_netvsc_logtype __attribute__((weak));
 
 #define TAP_NAME "net_tap_unit0"
-
-/** Entries of a directory, but for dot entries; -1 when unreadable. */
-static int
-dir_count(const char *path)
-{
-	struct dirent *e;
-	DIR *dir;
-	int n = 0;
-
-	dir = opendir(path);
-	if (dir == NULL)
-		return -1;
-	while ((e = readdir(dir)) != NULL)
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(dir);
-	return n;
-}
 
 int
 main(int argc, char **argv)
@@ -79,13 +62,13 @@ main(int argc, char **argv)
 	}
 
 	unit_begin("the driver's check");
-	links = dir_count("/sys/class/net");
-	fds = dir_count("/proc/self/fd");
+	links = test_dir_entries("/sys/class/net");
+	fds = test_dir_entries("/proc/self/fd");
 	ours = vdev_netvsc_nl_tc_check(missing, sizeof(missing));
 	CHECK(ours == 0 || ours == -ENOTSUP, "could not check: %s",
 	      strerror(-ours));
-	CHECK_INT(dir_count("/sys/class/net"), links);
-	CHECK_INT(dir_count("/proc/self/fd"), fds);
+	CHECK_INT(test_dir_entries("/sys/class/net"), links);
+	CHECK_INT(test_dir_entries("/proc/self/fd"), fds);
 	printf("driver: tap remote= %s%s%s\n", ours == 0 ? "works" : "cannot work",
 	       missing[0] != '\0' ? ", missing: " : "", missing);
 
