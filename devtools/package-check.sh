@@ -69,8 +69,6 @@ arch=$(dpkg --print-architecture)
 changes=$(ls "$out"/vdev-netvsc_*-1_"$arch".changes | head -n 1)
 deb1=$(ls "$out"/vdev-netvsc_*-1_"$arch".deb | head -n 1)
 deb2=$(ls "$out"/upgrade/vdev-netvsc_*-2_"$arch".deb | head -n 1)
-v1=$(dpkg-deb -f "$deb1" Version)
-v2=$(dpkg-deb -f "$deb2" Version)
 say "packages: $(basename "$deb1"), upgrade $(basename "$deb2")"
 
 # --- 1. lintian
@@ -144,6 +142,20 @@ distro_aside() {
     done
 }
 
+# installed STEP DEB: apt-get install ./DEB, then the package is DEB's
+# version, its plugins in place and Debian's files aside
+installed() {
+    local step=$1 deb=$2 v
+    v=$(dpkg-deb -f "$deb" Version)
+    apt-get install -y "$deb" > "$scratch/apt-$step.log" 2>&1
+    check "$step: apt-get install ./$(basename "$deb")" [ $? = 0 ]
+    check "$step: $PKG $v installed" \
+        [ "$(dpkg-query -W -f='${db:Status-Status} ${Version}' $PKG)" = "installed $v" ]
+    check "$step: our plugins of $v in $pmd" ours_in_place "$deb"
+    check "$step: four diversions (.so.$abi, .so.$so of both plugins)" [ "$(diversions)" = 4 ]
+    check "$step: Debian's files aside, byte for byte" distro_aside
+}
+
 # --- 2. the package's life
 md5sums_ok
 check "before: Debian's plugin files match their .md5sums" [ $? = 0 ]
@@ -151,12 +163,7 @@ distro_state > "$scratch/state.before"
 ls -l --time-style=+ "$pmd" > "$scratch/pmds.before"
 check "before: no diversion by $PKG" [ "$(diversions)" = 0 ]
 
-apt-get install -y "$deb1" > "$scratch/apt.log" 2>&1
-check "install: apt-get install ./$(basename "$deb1")" [ $? = 0 ]
-check "install: $PKG $v1 installed" [ "$(dpkg-query -W -f='${db:Status-Status} ${Version}' $PKG)" = "installed $v1" ]
-check "install: our plugins in $pmd" ours_in_place "$deb1"
-check "install: four diversions (.so.$abi, .so.$so of both plugins)" [ "$(diversions)" = 4 ]
-check "install: Debian's files aside, byte for byte" distro_aside
+installed install "$deb1"
 check "install: our fail-safe has the fixes' marker" \
     bash -c "nm -D --defined-only '$pmd/librte_net_failsafe.so.$abi' | grep -q ' vdev_netvsc_failsafe_fixes'"
 info=$(dpdk-pmdinfo.py "$pmd/librte_net_vdev_netvsc.so.$abi" 2>&1)
@@ -170,12 +177,7 @@ check "Debian's upgrade: dpkg -i of Debian's two packages" [ $? = 0 ]
 check "Debian's upgrade: ours stay in place" ours_in_place "$deb1"
 check "Debian's upgrade: Debian's new files aside" distro_aside
 
-apt-get install -y "$deb2" > "$scratch/apt2.log" 2>&1
-check "upgrade: apt-get install ./$(basename "$deb2")" [ $? = 0 ]
-check "upgrade: $PKG $v2 installed" [ "$(dpkg-query -W -f='${Version}' $PKG)" = "$v2" ]
-check "upgrade: our plugins of $v2" ours_in_place "$deb2"
-check "upgrade: still four diversions" [ "$(diversions)" = 4 ]
-check "upgrade: Debian's files aside" distro_aside
+installed upgrade "$deb2"
 
 apt-get remove -y $PKG > "$scratch/apt3.log" 2>&1
 check "remove: apt-get remove $PKG" [ $? = 0 ]
