@@ -26,10 +26,11 @@
 #      <build>/bench/samples.csv   every sample; logs/ the EAL/driver logs
 # The same runs as: meson test -C build --benchmark -v
 #
-# --update-doc  then rewrites the results block of the guide's Performance
-#               section (doc/guides/nics/vdev_netvsc.rst, between its
-#               ".. results: begin" and ".. results: end" lines) and copies
-#               the plot to doc/guides/nics/img/vdev_netvsc_bench.png
+# --update-doc  then rewrites the results block of the bench document
+#               (app/test/bench/README.md, Markdown, between its
+#               "<!-- results: begin" and "<!-- results: end" lines) and
+#               copies the plot it shows to
+#               doc/guides/nics/img/vdev_netvsc_bench.png
 # --no-run      builds and measures nothing: with --update-doc, uses the
 #               results of the last run in <build>/bench
 # --only LIST   measures only these of P1,P2,P3,P4,P6,P7 (comma-separated,
@@ -74,7 +75,7 @@ if [ -n "$only" ]; then
     for p in $only; do
         case $p in p[1-4]|p6|p7) ;; *) say "--only: no phase $p (P1-P4, P6, P7)"; exit 2 ;; esac
     done
-    # the guide's block holds every figure: a partial run would drop some
+    # the README's block holds every figure: a partial run would drop some
     [ $update_doc = 0 ] || { say "--update-doc needs a full run, not --only"; exit 2; }
     export BENCH_PHASES=$only
 fi
@@ -82,20 +83,24 @@ fi
 source "$top/devtools/lib.sh"
 bld=${BUILD_DIR:-$(build_dir "$top" build build)}
 
-# the guide's results block and figure from <build>/bench
+# the bench README's results block and plot from <build>/bench
 update_doc() {
-    local out=$1 doc=doc/guides/nics/vdev_netvsc.rst
+    local out=$1 doc=app/test/bench/README.md
     [ -f "$out/samples.csv" ] || { say "no results in $out: run the benchmark first"; return 1; }
-    grep -q '^\.\. results: begin' "$doc" && grep -q '^\.\. results: end' "$doc" ||
-        { say "$doc has no '.. results: begin/end' block"; return 1; }
-    python3 app/test/bench/report.py "$out" --rst "$out/results.rst" > /dev/null
-    [ -s "$out/results.rst" ] || { say "no results block made"; return 1; }
-    python3 - "$doc" "$out/results.rst" <<'PY' || return 1
+    [ "$(grep -c '^<!-- results: begin' "$doc")" = 1 ] &&
+        [ "$(grep -c '^<!-- results: end' "$doc")" = 1 ] ||
+        { say "$doc needs one '<!-- results: begin' and one '<!-- results: end' line"; return 1; }
+    rm -f "$out/results.md"
+    python3 app/test/bench/report.py "$out" --markdown "$out/results.md" > /dev/null
+    [ -s "$out/results.md" ] || { say "no results block made"; return 1; }
+    python3 - "$doc" "$out/results.md" <<'PY' || { say "$doc left as it was"; return 1; }
 import sys
 doc, block = sys.argv[1], open(sys.argv[2]).read()
 lines = open(doc).read().split("\n")
-b = next(i for i, l in enumerate(lines) if l.startswith(".. results: begin"))
-e = next(i for i, l in enumerate(lines) if l.startswith(".. results: end"))
+b = next(i for i, l in enumerate(lines) if l.startswith("<!-- results: begin"))
+e = next(i for i, l in enumerate(lines) if l.startswith("<!-- results: end"))
+if e < b:
+    sys.exit("benchmark: %s: '<!-- results: end' comes before its begin" % doc)
 new = lines[:b] + block.rstrip("\n").split("\n") + lines[e + 1:]
 open(doc, "w").write("\n".join(new))
 PY

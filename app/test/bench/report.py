@@ -6,9 +6,11 @@ data files plot.gp draws.
 
     report.py DIR               (DIR holds samples.csv and meta.txt; bench.sh
                                  runs it)
-    report.py DIR --rst FILE    also write the results block of the guide
-                                (doc/guides/nics/vdev_netvsc.rst, between its
-                                ".. results:" markers) to FILE
+    report.py DIR --markdown FILE
+                                also write the results block of
+                                app/test/bench/README.md, markers included,
+                                to FILE (devtools/benchmark.sh --update-doc
+                                puts it in place of the README's)
     report.py --p6 DIR          only P6 (DIR/p6.csv, p6-meta.csv: servicing.sh)
     report.py --p7 DIR          only P7 (the p7 samples: datapath.sh)
 
@@ -28,7 +30,15 @@ import textwrap
 ARGS = sys.argv[1:]
 ONLY = ARGS.pop(0)[2:] if ARGS and ARGS[0] in ("--p6", "--p7") else None
 D = ARGS[0] if ARGS else "."
-RST = ARGS[2] if len(ARGS) > 2 and ARGS[1] == "--rst" else None
+MARKDOWN = ARGS[2] if len(ARGS) == 3 and ARGS[1] == "--markdown" else None
+if len(ARGS) > 1 and (ONLY or MARKDOWN is None):
+    sys.exit("report.py: unexpected arguments %s (usage: report.py DIR"
+             " [--markdown FILE] | --p6 DIR | --p7 DIR)" % " ".join(ARGS[1:]))
+# the lines around the results block of app/test/bench/README.md
+# (devtools/benchmark.sh finds them by "<!-- results: begin" and "end")
+MD_BEGIN = ("<!-- results: begin, filled by devtools/benchmark.sh;"
+            " do not edit by hand -->")
+MD_END = "<!-- results: end -->"
 DRIVERS = ("ours", "upstream")
 
 
@@ -441,8 +451,27 @@ def short_target(t):
     return ", ".join(parts)
 
 
-def rst_table(meta):
-    """The guide's results block: the targets, and what else explains them."""
+def md_cell(v):
+    return str(v).replace("|", "\\|")
+
+
+def md_grid(cells):
+    """A Markdown table, its first row the header."""
+    out = ["| " + " | ".join(md_cell(c) for c in cells[0]) + " |",
+           "| " + " | ".join("---" for _ in cells[0]) + " |"]
+    return out + ["| " + " | ".join(md_cell(c) for c in r) + " |"
+                  for r in cells[1:]]
+
+
+def md_wrap(text):
+    # no break inside a kernel release such as 6.18.44-fc-v1045
+    return textwrap.wrap(text, 74, break_on_hyphens=False,
+                         break_long_words=False)
+
+
+def md_results(meta):
+    """The results block of app/test/bench/README.md: the targets, and what
+    else explains them."""
     ns = sizes()
     big = max(ns) if ns else 3000
     want = []
@@ -478,91 +507,72 @@ def rst_table(meta):
                       fmt(r["upstream"], r["unit"]) + u,
                       "-" if r["ratio"] is None else "%.3g" % r["ratio"],
                       r["met"] or "-"))
-    w = [max(len(c[i]) for c in cells) for i in range(len(cells[0]))]
-    rule = "   " + "  ".join("=" * x for x in w)
-    out = [".. results: begin, filled by devtools/benchmark.sh; do not edit by hand",
-           "",
-           ".. table:: Benchmark results (medians; ratio = ours / upstream)",
-           "",
-           rule,
-           "   " + "  ".join(c.ljust(x) for c, x in zip(cells[0], w)).rstrip(),
-           rule]
-    for c in cells[1:]:
-        out.append("   " + "  ".join(v.ljust(x) for v, x in zip(c, w)).rstrip())
-    out.append(rule)
-    n = lambda m: (find(m) or {}).get("n_ours", "")
-    out += [""] + textwrap.wrap(
-        "Conditions of the run: %s; DPDK %s (Debian), kernel %s, two cores;"
-        " two simulated guests (``app/test/sim/simguest``) made alike, the"
+    n = lambda m: (find(m) or {}).get("n_ours", 0)
+    out = [MD_BEGIN, "",
+           "P1 to P5, %s (medians; ratio = ours / upstream):"
+           % meta.get("date", "?")[:10], ""]
+    if len(cells) > 1:
+        out += md_grid(cells) + [""]
+    out += md_wrap(
+        "Conditions of the run: DPDK %s (Debian), kernel %s, two cores;"
+        " two simulated guests (`app/test/sim/simguest`) made alike, the"
         " fake VF PMD standing in for the VF; syscalls counted with %s."
         " Samples per driver: P1 %s fresh processes per size, P2 %s windows"
         " of 8 s against a baseline process with the same fail-safe ports,"
         " P3 %s, P4 %s (poll 100 ms) and %s (poll 2000 ms) fresh processes."
-        " Method and caveats: ``app/test/bench/README.md``." % (
-            meta.get("date", "?")[:10], meta.get("dpdk", "?"),
-            meta.get("kernel", "?"), meta.get("syscount", "?"),
+        " P2 gives the driver's share: its process minus the baseline"
+        " process, so values near zero, either side, are noise." % (
+            meta.get("dpdk", "?"), meta.get("kernel", "?"),
+            meta.get("syscount", "?"),
             n("P1 probe, 4 NetVSCs routed, no port, %d netdevices" % big),
             n("P2 idle CPU, driver share, 4 NetVSCs x %d" % P2_N),
             n("P3 VF detection latency, median"),
             n("P4 VF attach, hotplug_poll=100 ms, median"),
-            n("P4 VF attach, hotplug_poll=2000 ms, median")), 79) + [""] + \
-        textwrap.wrap(
-        "P2 gives the driver's share: its process minus the baseline"
-        " process, so values near zero, either side, are noise.", 79) + [
-        "",
-        ".. figure:: img/vdev_netvsc_bench.png",
-        ""] + textwrap.wrap(
-        "Probe time against netdevices (P1), idle CPU and system calls of"
-        " the driver's process and of its fail-safe ports alone (P2), and the"
-        " distributions of VF detection (P3) and attach (P4) latencies.", 76,
-        initial_indent="   ", subsequent_indent="   ") + [
-        ""] + rst_p7() + [
-        ".. results: end"]
+            n("P4 VF attach, hotplug_poll=2000 ms, median"))) + [""]
+    # the plot is where devtools/benchmark.sh --update-doc copies it
+    out += md_wrap(
+        "![Probe time against netdevices (P1), idle CPU and system calls of"
+        " the driver's process and of its fail-safe ports alone (P2), and"
+        " the distributions of VF detection (P3) and attach (P4)"
+        " latencies](../../../doc/guides/nics/img/vdev_netvsc_bench.png)")
+    out += [""] + md_p7() + [MD_END]
     return "\n".join(out) + "\n"
 
 
-def rst_grid(cells):
-    w = [max(len(c[i]) for c in cells) for i in range(len(cells[0]))]
-    rule = "   " + "  ".join("=" * x for x in w)
-    out = [rule, "   " + "  ".join(c.ljust(x) for c, x in zip(cells[0], w)).rstrip(), rule]
-    for c in cells[1:]:
-        out.append("   " + "  ".join(v.ljust(x) for v, x in zip(c, w)).rstrip())
-    return out + [rule]
-
-
-def rst_p7():
-    """P7 for the guide's results block, when measured."""
-    if not any(k[0] == "p7" for k in DATA):
+def md_p7():
+    """P7 for the README's results block, when measured."""
+    modes = [m for m in P7_MODES if any(k[0] == "p7" and k[2] == m for k in DATA)]
+    if not modes:
         return []
-    short = {"bare": "bare VF port", "start-stock": "VF at start, distro's",
-             "start-ours": "VF at start, ours", "late-stock": "VF late, distro's",
-             "late-ours": "VF late, ours"}
-    head = ("Layout (fail-safe)",)
-    for m in P7_MODES:
-        head += ("%s Mpps" % m, "x bare")
-    cells = [head]
-    n = 0
+    short = {"bare": "bare VF", "start-stock": "VF at start, distro's",
+             "start-ours": "VF at start, ours",
+             "late-stock": "VF attached late, distro's",
+             "late-ours": "VF attached late, ours"}
+    cells = [("Layout",) + tuple(modes)]
     for lay, _ in P7_LAYOUTS:
         row_ = [short[lay]]
-        for m in P7_MODES:
+        for m in modes:
             c = median(values("p7", lay, m))
-            b = median(values("p7", "bare", m))
-            n = max(n, len(values("p7", lay, m)))
-            r = ratio(c, b)
-            row_ += [fmt(c, "Mpps"),
-                     "-" if lay == "bare" or r is None else "%.3f" % r]
+            if lay == "bare":
+                row_.append("-" if c is None else fmt(c, "Mpps") + " Mpps")
+                continue
+            r = ratio(c, median(values("p7", "bare", m)))
+            row_.append("-" if r is None else "%.2f" % r)
         cells.append(tuple(row_))
-    return [".. table:: P7, data path: Mpps per core-second of the forwarding"
-            " lcore (medians)", ""] + rst_grid(cells) + [""] + textwrap.wrap(
-        "P7: Debian's testpmd, one forwarding core, the fake VF PMD with"
-        " FAKE_VF_SINK=1 (Tx counts and drops, Rx hands out 64-byte mbufs),"
-        " through our driver's fail-safe port, with the VF there at start or"
-        " attached late (target: at least %.2f of bare), and on the VF's own"
-        " port; %d runs per cell (rounds of every cell in"
-        " shuffled order), each a window of %s s: packets over the CPU time"
-        " the forwarding thread had (``app/test/bench/datapath.sh``)." % (
-            P7_TARGET, n, META.get("p7_seconds", "?")), 79,
-        break_on_hyphens=False) + [""]
+    runs = "; ".join("`%s` %d" % (m, max(len(values("p7", lay, m))
+                                         for lay, _ in P7_LAYOUTS))
+                     for m in modes)
+    huge = {"1": "2 MB hugepages as DPDK applications run",
+            "0": "no hugepages (`P7_HUGE=0`)"}.get(META.get("p7_huge"))
+    return md_wrap(
+        "P7, data-path cost of fail-safe: Mpps per second of CPU the"
+        " forwarding lcore got, through the fail-safe port against the same"
+        " VF PMD used bare (the fake VF with `FAKE_VF_SINK`: no I/O), one"
+        " forwarding core,%s cells in shuffled order, each run a window of"
+        " %s s (`app/test/bench/datapath.sh`; runs per cell: %s). Target:"
+        " ours at least %.2f of bare. Ratios to the bare VF:" % (
+            " %s," % huge if huge else "", META.get("p7_seconds", "?"),
+            runs, P7_TARGET)) + [""] + md_grid(cells) + [""]
 
 
 def main():
@@ -615,9 +625,9 @@ def main():
         if lines:
             print("\n".join(lines))
             print()
-    if RST:
-        with open(RST, "w") as f:
-            f.write(rst_table(meta))
+    if MARKDOWN:
+        with open(MARKDOWN, "w") as f:
+            f.write(md_results(meta))
     if MISSED:
         print("targets missed by ours: %d (%s)" % (len(MISSED), "; ".join(MISSED)))
         return 2
