@@ -612,10 +612,11 @@ sub() {
 	*) warn "$name failed (exit $SUB_RC)"; SUB_FAIL="$SUB_FAIL $name" ;;
 	esac
 }
-# P6 as the guide defines it has the tap carry the traffic while the VF is
-# away: where this kernel cannot run tap's remote=, in Debian's kernel
-# under QEMU (app/test/kernel/vm.sh, about 10 minutes), or, without a VM
-# here, in this kernel with nothing flowing while the VF is away.
+# P6 as README.md here defines it (Targets) has the tap carry the traffic
+# while the VF is away: where this kernel cannot run tap's remote=, in
+# Debian's kernel under QEMU (app/test/kernel/vm.sh, about 10 minutes), or,
+# without a VM here, in this kernel with nothing flowing while the VF is
+# away.
 # P6_WHERE=here|vm|auto (auto).
 p6() {
 	local where=${P6_WHERE:-auto}
