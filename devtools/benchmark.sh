@@ -29,8 +29,7 @@
 # --update-doc  then rewrites the results block of the bench document
 #               (app/test/bench/README.md, Markdown, between its
 #               "<!-- results: begin" and "<!-- results: end" lines) and
-#               copies the plot it shows to
-#               doc/guides/nics/img/vdev_netvsc_bench.png
+#               copies the plot it shows to app/test/bench/results.png
 # --no-run      builds and measures nothing: with --update-doc, uses the
 #               results of the last run in <build>/bench
 # --only LIST   measures only these of P1,P2,P3,P4,P6,P7 (comma-separated,
@@ -105,12 +104,11 @@ new = lines[:b] + block.rstrip("\n").split("\n") + lines[e + 1:]
 open(doc, "w").write("\n".join(new))
 PY
     if [ -f "$out/results.png" ]; then
-        mkdir -p doc/guides/nics/img
-        cp "$out/results.png" doc/guides/nics/img/vdev_netvsc_bench.png
+        cp "$out/results.png" app/test/bench/results.png
     else
         say "warning: no $out/results.png to copy"
     fi
-    say "updated $doc and doc/guides/nics/img/vdev_netvsc_bench.png"
+    say "updated $doc and app/test/bench/results.png"
 }
 
 rc=0

@@ -529,12 +529,13 @@ def md_results(meta):
             n("P3 VF detection latency, median"),
             n("P4 VF attach, hotplug_poll=100 ms, median"),
             n("P4 VF attach, hotplug_poll=2000 ms, median"))) + [""]
-    # the plot is where devtools/benchmark.sh --update-doc copies it
+    # the plot beside the README, where devtools/benchmark.sh --update-doc
+    # copies it
     out += md_wrap(
         "![Probe time against netdevices (P1), idle CPU and system calls of"
         " the driver's process and of its fail-safe ports alone (P2), and"
         " the distributions of VF detection (P3) and attach (P4)"
-        " latencies](../../../doc/guides/nics/img/vdev_netvsc_bench.png)")
+        " latencies](results.png)")
     out += [""] + md_p7() + [MD_END]
     return "\n".join(out) + "\n"
 
