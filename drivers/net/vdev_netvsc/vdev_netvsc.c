@@ -195,7 +195,8 @@ vsc_probe_locked(struct rte_vdev_device *vdev)
 	LIST_INIT(&inst->ctx_list);
 	ret = vdev_netvsc_args_parse(rte_vdev_device_args(vdev), &inst->args);
 	if (ret != 0) {
-		DRV_LOG(ERR, "%s: invalid devargs, nothing created", name);
+		DRV_LOG(ERR, "%s: %s, nothing created", name,
+			ret == -ENOMEM ? strerror(ENOMEM) : "invalid devargs");
 		goto free_inst;
 	}
 	if (inst->args.ignore) {
