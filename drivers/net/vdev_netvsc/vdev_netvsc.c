@@ -299,13 +299,6 @@ vdev_netvsc_remove(struct rte_vdev_device *vdev)
  * Auto-probe: in a Hyper-V guest, add an instance unless the user gave one.
  */
 
-/** Stop a walk at the first NetVSC. */
-static int
-vsc_found(const char *ifname __rte_unused, void *arg __rte_unused)
-{
-	return 1;
-}
-
 /** Whether a devargs entry names an instance of this driver. */
 static bool
 vsc_devargs_ours(const struct rte_devargs *da)
@@ -340,10 +333,23 @@ vsc_scan(void *arg __rte_unused)
 			VDEV_NETVSC_DRIVER_NAME);
 }
 
+/** Whether sysfs lists a NetVSC netdevice. */
+static bool
+vsc_netvsc_present(void)
+{
+	struct vdev_netvsc_names netvscs;
+	bool present;
+
+	present = vdev_netvsc_sysfs_netvsc_list(&netvscs) == 0 &&
+		  netvscs.count != 0;
+	vdev_netvsc_names_free(&netvscs);
+	return present;
+}
+
 RTE_INIT(vdev_netvsc_auto_probe)
 {
 	if (rte_hypervisor_get() != RTE_HYPERVISOR_HYPERV &&
-	    vdev_netvsc_sysfs_netvsc_foreach(vsc_found, NULL) != 1)
+	    !vsc_netvsc_present())
 		return;
 	if (rte_vdev_add_custom_scan(vsc_scan, NULL) < 0)
 		DRV_LOG(ERR, "cannot register the auto-probe scan");
