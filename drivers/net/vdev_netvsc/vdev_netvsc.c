@@ -119,7 +119,9 @@ vsc_instance_serving(int ifindex, const struct vdev_netvsc_ctx **served)
 
 /**
  * Leave out of a selection the NetVSCs other instances serve already,
- * saying which port serves each.
+ * saying which port serves each. The NetVSC's name comes from our own
+ * snapshot: the other instance's monitor renames its context under
+ * vdev_netvsc_lock, which is not held here; the port name never changes.
  *
  * @return
  *   The number left.
@@ -129,6 +131,7 @@ vsc_select_free(const struct vdev_netvsc_instance *inst, int *ifindex,
 		unsigned int count)
 {
 	const struct vdev_netvsc_instance *other;
+	const struct vdev_netvsc_netdev *netvsc;
 	const struct vdev_netvsc_ctx *ctx;
 	unsigned int i, n = 0;
 
@@ -138,9 +141,11 @@ vsc_select_free(const struct vdev_netvsc_instance *inst, int *ifindex,
 			ifindex[n++] = ifindex[i];
 			continue;
 		}
+		netvsc = vdev_netvsc_snapshot_find(&inst->snap, ifindex[i]);
 		DRV_LOG(NOTICE, "%s: %s is served by %s of %s already, nothing"
-			" created for it", rte_dev_name(inst->dev), ctx->if_name,
-			ctx->port_name, rte_dev_name(other->dev));
+			" created for it", rte_dev_name(inst->dev),
+			netvsc->link.name, ctx->port_name,
+			rte_dev_name(other->dev));
 	}
 	return n;
 }
