@@ -22,7 +22,6 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_hypervisor.h>
-#include <rte_spinlock.h>
 
 #include "vdev_netvsc_fault.h"
 #include "vdev_netvsc_private.h"

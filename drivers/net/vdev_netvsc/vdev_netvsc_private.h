@@ -14,7 +14,6 @@
 
 #include <rte_ether.h>
 #include <rte_ethdev.h>
-#include <rte_spinlock.h>
 
 #include "vdev_netvsc_compat.h"
 

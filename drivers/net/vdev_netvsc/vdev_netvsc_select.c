@@ -9,11 +9,9 @@
  */
 
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
-#include <rte_common.h>
 #include <rte_ether.h>
 
 #include "vdev_netvsc_private.h"

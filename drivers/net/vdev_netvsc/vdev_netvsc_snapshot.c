@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include <rte_common.h>
-#include <rte_string_fns.h>
 
 #include "vdev_netvsc_fault.h"
 #include "vdev_netvsc_private.h"
