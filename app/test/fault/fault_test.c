@@ -81,6 +81,7 @@ vdev_netvsc_fault_alloc(void)
 		return false;
 	__atomic_add_fetch(&vdev_netvsc_fault_alloc_injected, 1,
 			   __ATOMIC_ACQ_REL);
+	errno = ENOMEM; /* as malloc() sets it */
 	return true;
 }
 
@@ -749,11 +750,14 @@ case_enomem_probe(void)
 	CHECK_INT(log_count(mark, "cannot check tap remote= support: "
 			    ENOMEM_TEXT), 4);
 	heap_checked = true;
-	unit_begin("ENOMEM at each allocation of probe");
+	/* named: kvargs parses the devargs, and the name is resolved */
+	devargs = "iface=" NETVSC;
+	unit_begin("ENOMEM at each allocation of probe, iface=" NETVSC);
 	warm_up(args, sizeof(args));
 	count = enomem_probe_loop(args, &failed);
 	printf("# probe: %lu allocations failed in turn\n", failed);
 	CHECK_INT(failed, count);
+	devargs = "";
 }
 
 /**

@@ -21,7 +21,8 @@
  * Names lose '/' and are at most 255 bytes, as in a directory.
  *
  * Each answer is checked against the tree read independently (whole files,
- * links resolved by the kernel): a NetVSC is a device whose class_id is
+ * links resolved by the kernel): the lists hold the names that fit a
+ * netdevice's (IF_NAMESIZE); a NetVSC is a device whose class_id is
  * the NetVSC GUID, case aside, once trailing newlines and blanks are gone
  * (the file at most 63 bytes); a PCI identity needs a subsystem link
  * ending in "pci", a device link ending in a real name, and IDs that
@@ -200,52 +201,44 @@ tree_file(char *path, size_t size, const char *root, const char *fmt, ...)
 	va_end(ap);
 }
 
-/** Names a walk yields. */
-struct names {
-	char name[4][NAME_MAX_LEN + 1];
-	unsigned int n;
-};
-
-static int
-collect(const char *ifname, void *arg)
+/**
+ * A listing: empty on error, else @p want alone, or nothing when @p want
+ * is "" or longer than a netdevice name can be.
+ */
+static void
+check_list(int (*list)(struct vdev_netvsc_names *), const char *what,
+	   const char *want)
 {
-	struct names *names = arg;
+	struct vdev_netvsc_names names;
+	bool listed = want[0] != '\0' && strlen(want) < IF_NAMESIZE;
+	int ret;
 
-	FUZZ_CHECK(strlen(ifname) <= NAME_MAX_LEN);
-	if (names->n < RTE_DIM(names->name))
-		snprintf(names->name[names->n], sizeof(names->name[0]), "%s",
-			 ifname);
-	names->n++;
-	return 0;
+	memset(&names, 0x5a, sizeof(names));
+	ret = list(&names);
+	FUZZ_CHECK(ret == 0, "%s %d", what, ret);
+	FUZZ_CHECK(names.count == (listed ? 1u : 0u), "%s: %u names", what,
+		   names.count);
+	if (listed && names.count == 1)
+		FUZZ_CHECK(strcmp(names.name[0], want) == 0);
+	vdev_netvsc_names_free(&names);
 }
 
-/** The walks list A's netdevice if A is a NetVSC, and the PCI one. */
+/** The lists hold A's netdevice if A is a NetVSC, and the PCI one. */
 static void
 check_walks(const char *root, const char *if_a, const char *if_p,
 	    const char *pci_dir)
 {
-	struct names names = { .n = 0 };
 	char path[PATH_MAX];
-	bool netvsc, listed;
-	int ret;
+	bool netvsc;
 
 	tree_file(path, sizeof(path), root, "bus/vmbus/devices/%s/class_id",
 		  GUID_A);
-	netvsc = oracle_netvsc(path) && if_a[0] != '\0';
-	ret = vdev_netvsc_sysfs_netvsc_foreach(collect, &names);
-	FUZZ_CHECK(ret == 0, "netvsc_foreach %d", ret);
-	FUZZ_CHECK(names.n == (netvsc ? 1u : 0u), "%u NetVSCs", names.n);
-	if (netvsc)
-		FUZZ_CHECK(strcmp(names.name[0], if_a) == 0);
-	memset(&names, 0, sizeof(names));
-	ret = vdev_netvsc_sysfs_pci_netdev_foreach(collect, &names);
-	FUZZ_CHECK(ret == 0, "pci_netdev_foreach %d", ret);
+	netvsc = oracle_netvsc(path);
+	check_list(vdev_netvsc_sysfs_netvsc_list, "netvsc_list",
+		   netvsc ? if_a : "");
 	/* Device directories beginning with '.' are skipped, as by EAL. */
-	listed = if_p[0] != '\0' && pci_dir[0] != '.';
-	FUZZ_CHECK(names.n == (listed ? 1u : 0u), "%u PCI netdevices",
-		   names.n);
-	if (listed)
-		FUZZ_CHECK(strcmp(names.name[0], if_p) == 0);
+	check_list(vdev_netvsc_sysfs_pci_list, "pci_list",
+		   pci_dir[0] != '.' ? if_p : "");
 }
 
 /** What the readers say of one netdevice, against the oracles. */

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include <rte_ether.h>
+#include <rte_kvargs.h>
 #include <rte_log.h>
 
 #include "vdev_netvsc_private.h"
@@ -337,6 +338,12 @@ test_invalid(void)
 		n += snprintf(buf + n, sizeof(buf) - n,
 			      "%smac=02:00:00:00:01:%02x", i ? "," : "", i + 1);
 	invalid(buf, "02:00:00:00:01:11");
+	/* more pairs than kvargs takes: refused by it, said so, not ENOMEM */
+	n = 0;
+	for (i = 0; i != RTE_KVARGS_MAX + 1; ++i)
+		n += snprintf(buf + n, sizeof(buf) - n, "%siface=e%u",
+			      i ? "," : "", i);
+	invalid(buf, "more than");
 }
 
 /** A failure leaves nothing of an earlier successful parse behind. */

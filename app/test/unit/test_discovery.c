@@ -334,7 +334,6 @@ small_snapshot(void)
 		return;
 	/* NetVSCs and PCI netdevices, nothing else (ghost0 skipped) */
 	CHECK_INT(snap.count, 7);
-	CHECK(!snap.full);
 	entry(&snap, "vsc0", VDEV_NETVSC_KIND_NETVSC, true);
 	entry(&snap, "vsc1", VDEV_NETVSC_KIND_NETVSC, true);
 	entry(&snap, "vsc2", VDEV_NETVSC_KIND_NETVSC, false);
@@ -505,7 +504,9 @@ small_classnet_only(void)
 	ret = take("", &snap, &args);
 	CHECK_INT(ret, 0);
 	if (ret == 0) {
-		CHECK(!snap.full, "class/net lists the NetVSCs: no full dump");
+		/* class/net lists the NetVSCs: nothing else is asked */
+		CHECK_INT(snap.count, 7);
+		CHECK(vdev_netvsc_snapshot_find_name(&snap, "plain0") == NULL);
 		entry(&snap, "vsc0", VDEV_NETVSC_KIND_NETVSC, true);
 		entry(&snap, "vsc2", VDEV_NETVSC_KIND_NETVSC, false);
 		entry(&snap, "vf0", VDEV_NETVSC_KIND_PCI, false);
@@ -536,7 +537,10 @@ small_no_vmbus(void)
 	ret = take("", &snap, &args);
 	CHECK_INT(ret, 0);
 	if (ret == 0) {
-		CHECK(!snap.full, "auto mode needs no full dump");
+		/* the VF candidates only: no NetVSC, no dump */
+		CHECK_INT(snap.count, 3);
+		CHECK(vdev_netvsc_snapshot_find_name(&snap, "vf0r") != NULL);
+		CHECK(vdev_netvsc_snapshot_find_name(&snap, "plain0") == NULL);
 		vdev_netvsc_snapshot_free(&snap);
 	}
 	CHECK_STR(selected(""), "");
@@ -545,8 +549,7 @@ small_no_vmbus(void)
 	ret = take("mac=" MAC_PLAIN ",force=1", &snap, &args);
 	CHECK_INT(ret, 0);
 	if (ret == 0) {
-		CHECK(snap.full, "a mac= without VMBus needs a full dump");
-		/* every netdevice of the namespace is listed */
+		/* a mac= no NetVSC has: every netdevice, from a full dump */
 		CHECK_INT(snap.count, sh_number("ip -o link show | wc -l"));
 		vdev_netvsc_snapshot_free(&snap);
 	}

@@ -94,17 +94,35 @@ struct sel {
 	int ifindex[8];
 };
 
+/**
+ * Select over @p snap, its iface= resolved by name as
+ * vdev_netvsc_snapshot_take() does, unless @p resolved: then as given.
+ */
+static struct sel
+select_over(const struct vdev_netvsc_snapshot *snap, const char *devargs,
+	    unsigned int max, bool resolved)
+{
+	struct vdev_netvsc_args args = args_of(devargs);
+	struct vdev_netvsc_snapshot taken = *snap;
+	const struct vdev_netvsc_netdev *nd;
+	unsigned int i;
+	struct sel s;
+
+	for (i = 0; i != args.iface_n && !resolved; ++i) {
+		nd = vdev_netvsc_snapshot_find_name(snap, args.iface[i]);
+		taken.iface_ifindex[i] = nd != NULL ? nd->link.ifindex : 0;
+	}
+	memset(&s, 0, sizeof(s));
+	s.count = 12345; /* must be overwritten */
+	s.ret = vdev_netvsc_select(&args, &taken, s.ifindex, max, &s.count);
+	return s;
+}
+
 static struct sel
 select_with(const struct vdev_netvsc_snapshot *snap, const char *devargs,
 	    unsigned int max)
 {
-	struct vdev_netvsc_args args = args_of(devargs);
-	struct sel s;
-
-	memset(&s, 0, sizeof(s));
-	s.count = 12345; /* must be overwritten */
-	s.ret = vdev_netvsc_select(&args, snap, s.ifindex, max, &s.count);
-	return s;
+	return select_over(snap, devargs, max, false);
 }
 
 /** Check a selection succeeded with exactly these ifindexes, in order. */
@@ -251,6 +269,24 @@ test_named(void)
 	s = select_with(&snap, "iface=eth1,iface=eth2", 1);
 	unit_begin("named, max 1");
 	CHECK_INT(s.ret, -E2BIG);
+
+	/*
+	 * iface= goes by the ifindex the snapshot resolved, not by name:
+	 * eth1 renamed since, or another netdevice called eth1 now.
+	 */
+	unit_begin("iface= as resolved");
+	memset(snap.iface_ifindex, 0, sizeof(snap.iface_ifindex));
+	snap.iface_ifindex[0] = 4; /* eth2 */
+	s = select_over(&snap, "iface=eth1", 8, true);
+	CHECK_INT(s.ret, 0);
+	CHECK_INT(s.count, 1);
+	CHECK_INT(s.ifindex[0], 4);
+	snap.iface_ifindex[0] = 0; /* no netdevice had the name */
+	s = select_over(&snap, "iface=eth1", 8, true);
+	CHECK_INT(s.ret, -ENODEV);
+	snap.iface_ifindex[0] = 99; /* gone since */
+	s = select_over(&snap, "iface=eth1", 8, true);
+	CHECK_INT(s.ret, -ENODEV);
 	vdev_netvsc_snapshot_free(&snap);
 }
 

@@ -46,67 +46,49 @@ cleanup(void)
 	root = NULL;
 }
 
-/** Names a walk yields, sorted and comma-joined: "eth1,eth2". */
-struct names {
-	char list[16][IF_NAMESIZE];
-	unsigned int n;
-	int stop_after; /**< return this once n reaches it, 0 never */
-	int stop_ret;
-	char joined[16 * (IF_NAMESIZE + 1)];
-};
-
-static int
-collect(const char *ifname, void *arg)
-{
-	struct names *names = arg;
-
-	if (names->n < RTE_DIM(names->list))
-		snprintf(names->list[names->n], IF_NAMESIZE, "%s", ifname);
-	names->n++;
-	if (names->stop_after != 0 && (int)names->n == names->stop_after)
-		return names->stop_ret;
-	return 0;
-}
-
 static int
 cmp_name(const void *a, const void *b)
 {
 	return strcmp(a, b);
 }
 
+/**
+ * A listing, sorted and comma-joined: "eth1,eth2"; its return in @p ret.
+ * An empty list on error, or the check fails.
+ */
 static const char *
-joined(struct names *names)
+joined(int (*list)(struct vdev_netvsc_names *), int *ret)
 {
-	unsigned int i, n = RTE_MIN(names->n, RTE_DIM(names->list));
+	static char out[16 * (IF_NAMESIZE + 1)];
+	struct vdev_netvsc_names names;
+	unsigned int i;
 	size_t len = 0;
 
-	qsort(names->list, n, IF_NAMESIZE, cmp_name);
-	names->joined[0] = '\0';
-	for (i = 0; i != n; ++i)
-		len += snprintf(names->joined + len,
-				sizeof(names->joined) - len, "%s%s",
-				i ? "," : "", names->list[i]);
-	return names->joined;
+	memset(&names, 0x5a, sizeof(names));
+	*ret = list(&names);
+	CHECK(*ret == 0 || (names.count == 0 && names.name == NULL),
+	      "a list on error");
+	CHECK(names.count <= names.size);
+	qsort(names.name, names.count, IF_NAMESIZE, cmp_name);
+	out[0] = '\0';
+	for (i = 0; i != names.count && len < sizeof(out); ++i)
+		len += snprintf(out + len, sizeof(out) - len, "%s%s",
+				i ? "," : "", names.name[i]);
+	vdev_netvsc_names_free(&names);
+	CHECK(names.name == NULL && names.count == 0 && names.size == 0);
+	return out;
 }
 
 static const char *
 netvsc_names(int *ret)
 {
-	static struct names names;
-
-	memset(&names, 0, sizeof(names));
-	*ret = vdev_netvsc_sysfs_netvsc_foreach(collect, &names);
-	return joined(&names);
+	return joined(vdev_netvsc_sysfs_netvsc_list, ret);
 }
 
 static const char *
 pci_names(int *ret)
 {
-	static struct names names;
-
-	memset(&names, 0, sizeof(names));
-	*ret = vdev_netvsc_sysfs_pci_netdev_foreach(collect, &names);
-	return joined(&names);
+	return joined(vdev_netvsc_sysfs_pci_list, ret);
 }
 
 /** A Hyper-V guest: eth1 NetVSC with an mlx5 VF, a MANA VF, storage... */
@@ -148,12 +130,13 @@ test_root(void)
 }
 
 static void
-test_netvsc_foreach(void)
+test_netvsc_list(void)
 {
-	struct names names;
+	char rel[256];
+	unsigned int i;
 	int ret;
 
-	unit_begin("netvsc_foreach");
+	unit_begin("netvsc_list");
 	CHECK_STR(netvsc_names(&ret), "eth1");
 	CHECK_INT(ret, 0);
 
@@ -197,22 +180,18 @@ test_netvsc_foreach(void)
 	CHECK_STR(netvsc_names(&ret), "eth1,eth2");
 	CHECK_INT(ret, 0);
 
-	/* The callback's non-zero return stops the walk and is returned. */
-	unit_begin("callback stops the walk");
-	memset(&names, 0, sizeof(names));
-	names.stop_after = 1;
-	names.stop_ret = 42;
-	ret = vdev_netvsc_sysfs_netvsc_foreach(collect, &names);
-	CHECK_INT(ret, 42);
-	CHECK_INT(names.n, 1);
-	/* A negative return too: the walk must stop and hand it back. */
-	unit_begin("negative callback return stops the walk");
-	memset(&names, 0, sizeof(names));
-	names.stop_after = 1;
-	names.stop_ret = -EIO;
-	ret = vdev_netvsc_sysfs_netvsc_foreach(collect, &names);
-	CHECK_INT(ret, -EIO);
-	CHECK_INT(names.n, 1);
+	/* Past the first allocation: 8 names; an entry too long is none. */
+	unit_begin("many names, one too long for a netdevice");
+	for (i = 0; i != 9; ++i) {
+		snprintf(rel, sizeof(rel), "bus/vmbus/devices/" GUID_ETH2
+			 "/net/e%u", i);
+		tree_mkdir(root, rel);
+	}
+	tree_mkdir(root, "bus/vmbus/devices/" GUID_ETH2
+		   "/net/abcdefghijklmnop");
+	CHECK_STR(netvsc_names(&ret),
+		  "e0,e1,e2,e3,e4,e5,e6,e7,e8,eth1,eth2");
+	CHECK_INT(ret, 0);
 	tree_netdev_remove(root, "eth2");
 	tree_rmtree(root, "bus/vmbus/devices/" GUID_ETH2);
 	unit_begin("second NetVSC gone");
@@ -220,19 +199,13 @@ test_netvsc_foreach(void)
 }
 
 static void
-test_pci_foreach(void)
+test_pci_list(void)
 {
-	struct names names;
 	int ret;
 
-	unit_begin("pci_netdev_foreach");
+	unit_begin("pci_list");
 	CHECK_STR(pci_names(&ret), "enP30832s1,enP53091s1");
 	CHECK_INT(ret, 0);
-	memset(&names, 0, sizeof(names));
-	names.stop_after = 1;
-	names.stop_ret = 7;
-	CHECK_INT(vdev_netvsc_sysfs_pci_netdev_foreach(collect, &names), 7);
-	CHECK_INT(names.n, 1);
 }
 
 static void
@@ -432,8 +405,8 @@ main(int argc, char **argv)
 	atexit(cleanup);
 	build_guest();
 	test_root();
-	test_netvsc_foreach();
-	test_pci_foreach();
+	test_netvsc_list();
+	test_pci_list();
 	test_is_netvsc();
 	test_pci();
 	test_upper();

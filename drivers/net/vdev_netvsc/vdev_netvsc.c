@@ -22,7 +22,6 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_hypervisor.h>
-#include <rte_spinlock.h>
 
 #include "vdev_netvsc_fault.h"
 #include "vdev_netvsc_private.h"
@@ -119,7 +118,9 @@ vsc_instance_serving(int ifindex, const struct vdev_netvsc_ctx **served)
 
 /**
  * Leave out of a selection the NetVSCs other instances serve already,
- * saying which port serves each.
+ * saying which port serves each. The NetVSC's name comes from our own
+ * snapshot: the other instance's monitor renames its context under
+ * vdev_netvsc_lock, which is not held here; the port name never changes.
  *
  * @return
  *   The number left.
@@ -129,6 +130,7 @@ vsc_select_free(const struct vdev_netvsc_instance *inst, int *ifindex,
 		unsigned int count)
 {
 	const struct vdev_netvsc_instance *other;
+	const struct vdev_netvsc_netdev *netvsc;
 	const struct vdev_netvsc_ctx *ctx;
 	unsigned int i, n = 0;
 
@@ -138,9 +140,11 @@ vsc_select_free(const struct vdev_netvsc_instance *inst, int *ifindex,
 			ifindex[n++] = ifindex[i];
 			continue;
 		}
+		netvsc = vdev_netvsc_snapshot_find(&inst->snap, ifindex[i]);
 		DRV_LOG(NOTICE, "%s: %s is served by %s of %s already, nothing"
-			" created for it", rte_dev_name(inst->dev), ctx->if_name,
-			ctx->port_name, rte_dev_name(other->dev));
+			" created for it", rte_dev_name(inst->dev),
+			netvsc->link.name, ctx->port_name,
+			rte_dev_name(other->dev));
 	}
 	return n;
 }
@@ -195,7 +199,8 @@ vsc_probe_locked(struct rte_vdev_device *vdev)
 	LIST_INIT(&inst->ctx_list);
 	ret = vdev_netvsc_args_parse(rte_vdev_device_args(vdev), &inst->args);
 	if (ret != 0) {
-		DRV_LOG(ERR, "%s: invalid devargs, nothing created", name);
+		DRV_LOG(ERR, "%s: %s, nothing created", name,
+			ret == -ENOMEM ? strerror(ENOMEM) : "invalid devargs");
 		goto free_inst;
 	}
 	if (inst->args.ignore) {
@@ -298,13 +303,6 @@ vdev_netvsc_remove(struct rte_vdev_device *vdev)
  * Auto-probe: in a Hyper-V guest, add an instance unless the user gave one.
  */
 
-/** Stop a walk at the first NetVSC. */
-static int
-vsc_found(const char *ifname __rte_unused, void *arg __rte_unused)
-{
-	return 1;
-}
-
 /** Whether a devargs entry names an instance of this driver. */
 static bool
 vsc_devargs_ours(const struct rte_devargs *da)
@@ -339,10 +337,23 @@ vsc_scan(void *arg __rte_unused)
 			VDEV_NETVSC_DRIVER_NAME);
 }
 
+/** Whether sysfs lists a NetVSC netdevice. */
+static bool
+vsc_netvsc_present(void)
+{
+	struct vdev_netvsc_names netvscs;
+	bool present;
+
+	present = vdev_netvsc_sysfs_netvsc_list(&netvscs) == 0 &&
+		  netvscs.count != 0;
+	vdev_netvsc_names_free(&netvscs);
+	return present;
+}
+
 RTE_INIT(vdev_netvsc_auto_probe)
 {
 	if (rte_hypervisor_get() != RTE_HYPERVISOR_HYPERV &&
-	    vdev_netvsc_sysfs_netvsc_foreach(vsc_found, NULL) != 1)
+	    !vsc_netvsc_present())
 		return;
 	if (rte_vdev_add_custom_scan(vsc_scan, NULL) < 0)
 		DRV_LOG(ERR, "cannot register the auto-probe scan");

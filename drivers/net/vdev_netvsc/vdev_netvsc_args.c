@@ -8,7 +8,6 @@
  */
 
 #include <errno.h>
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +16,7 @@
 #include <rte_kvargs.h>
 #include <rte_string_fns.h>
 
+#include "vdev_netvsc_fault.h"
 #include "vdev_netvsc_private.h"
 
 /** Longest fail-safe poll accepted, in ms: one hour. */
@@ -180,7 +180,7 @@ static const struct {
  * @param[out] args
  *   Filled on success, zeroed on failure.
  * @return
- *   0 on success, -EINVAL with the faulty argument logged otherwise.
+ *   0 on success, -EINVAL with the faulty argument logged, or -ENOMEM.
  */
 int
 vdev_netvsc_args_parse(const char *devargs, struct vdev_netvsc_args *args)
@@ -193,10 +193,21 @@ vdev_netvsc_args_parse(const char *devargs, struct vdev_netvsc_args *args)
 	memset(args, 0, sizeof(*args));
 	if (devargs == NULL || devargs[0] == '\0')
 		return 0;
-	/* No key list: an unknown key is reported by name below. */
-	kvlist = rte_kvargs_parse(devargs, NULL);
+	/*
+	 * No key list: an unknown key is reported by name below. Without
+	 * one, kvargs fails only when out of memory (malloc() sets errno)
+	 * or past RTE_KVARGS_MAX pairs.
+	 */
+	errno = 0;
+	kvlist = VSC_ALLOC(NULL, rte_kvargs_parse(devargs, NULL));
+	if (kvlist == NULL && errno == ENOMEM) {
+		DRV_LOG(ERR, "cannot parse devargs \"%s\": %s", devargs,
+			strerror(ENOMEM));
+		return -ENOMEM;
+	}
 	if (kvlist == NULL) {
-		DRV_LOG(ERR, "cannot parse devargs \"%s\"", devargs);
+		DRV_LOG(ERR, "cannot parse devargs \"%s\": more than %d"
+			" arguments", devargs, RTE_KVARGS_MAX);
 		return -EINVAL;
 	}
 	/* One pass in the given order, so duplicates are caught as they come. */

@@ -84,8 +84,10 @@ rte_dev_name(const struct rte_device *dev)
  * calls a driver's remove, and goes on to it afterwards, even if that
  * remove freed it. 26.07's rte_bus_generic_cleanup() takes the list's
  * first device each time, under the vdev list lock: any remove is safe.
- * Releases between 25.11 and 26.07 were not checked, hence the bound.
- * See vsc_port_remove() (vdev_netvsc_context.c) for what depends on it.
+ * 26.03, the one release in between, is not supported and was not read:
+ * it gets 0, whose path (close only) is right under either walk and
+ * costs only the memory that path leaves. See vsc_port_remove()
+ * (vdev_netvsc_context.c) for what depends on it.
  */
 #if RTE_VERSION_NUM(26, 7, 0, 0) <= RTE_VERSION
 #define VDEV_NETVSC_VDEV_CLEANUP_SAFE 1

@@ -5,9 +5,12 @@
 /*
  * Allocation-failure hook for the fault-injection tests (app/test/fault).
  *
- * Every allocation the driver makes itself goes through VSC_ALLOC(): the
- * C library's, libnl's and DPDK's. In a normal build (meson option
- * fault_injection off, the plugin always) it is the plain call. Built with
+ * The allocations the driver asks for go through VSC_ALLOC(): its own
+ * (calloc, realloc), the objects it has libnl allocate, DPDK's interrupt
+ * instance and kvargs' list. Not counted: opendir()'s, and those made
+ * inside the libraries' other calls (libnl reading a message, EAL's
+ * hot-plug). In a normal build (meson option fault_injection off, the
+ * plugin always) it is the plain call. Built with
  * VDEV_NETVSC_FAULT_INJECTION, each allocation asks the test program's
  * vdev_netvsc_fault_alloc() first, which counts them and makes the Nth
  * fail as on ENOMEM, once: a test loops N = 1, 2, ... until a run counts

@@ -14,7 +14,6 @@
 
 #include <rte_ether.h>
 #include <rte_ethdev.h>
-#include <rte_spinlock.h>
 
 #include "vdev_netvsc_compat.h"
 
@@ -80,14 +79,17 @@ struct vdev_netvsc_pci {
 	uint16_t device; /**< PCI device ID */
 };
 
-/** Called with each netdevice name a sysfs listing yields; non-zero stops. */
-typedef int (vdev_netvsc_sysfs_name_cb)(const char *ifname, void *arg);
+/** Netdevice names, as a sysfs listing gives them. */
+struct vdev_netvsc_names {
+	char (*name)[IF_NAMESIZE]; /**< array of count names */
+	unsigned int count; /**< names listed */
+	unsigned int size; /**< names allocated */
+};
 
 const char *vdev_netvsc_sysfs_root(void);
-int vdev_netvsc_sysfs_netvsc_foreach(vdev_netvsc_sysfs_name_cb *cb,
-				     void *arg);
-int vdev_netvsc_sysfs_pci_netdev_foreach(vdev_netvsc_sysfs_name_cb *cb,
-					 void *arg);
+int vdev_netvsc_sysfs_netvsc_list(struct vdev_netvsc_names *names);
+int vdev_netvsc_sysfs_pci_list(struct vdev_netvsc_names *names);
+void vdev_netvsc_names_free(struct vdev_netvsc_names *names);
 int vdev_netvsc_sysfs_is_netvsc(const char *ifname);
 int vdev_netvsc_sysfs_pci(const char *ifname, struct vdev_netvsc_pci *pci);
 int vdev_netvsc_sysfs_upper(const char *ifname, char *upper, size_t size);
@@ -150,13 +152,15 @@ struct vdev_netvsc_netdev {
 
 /**
  * The netdevices that matter to one instance: the NetVSCs, the named
- * interfaces and the VF candidates, or every netdevice after a full dump.
+ * interfaces and the VF candidates, or every netdevice after a full dump;
+ * and what each iface= names, resolved once: names change.
  */
 struct vdev_netvsc_snapshot {
 	struct vdev_netvsc_netdev *netdev; /**< array of count entries */
 	unsigned int count; /**< entries in use */
 	unsigned int size; /**< entries allocated */
-	bool full; /**< every netdevice of the system is listed */
+	/** ifindex of the netdevice each iface= names, 0 when none */
+	int iface_ifindex[VDEV_NETVSC_MAX_NAMES];
 };
 
 int vdev_netvsc_snapshot_take(struct vdev_netvsc_snapshot *snap,

@@ -9,11 +9,9 @@
  */
 
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
-#include <rte_common.h>
 #include <rte_ether.h>
 
 #include "vdev_netvsc_private.h"
@@ -58,18 +56,19 @@ vsc_select_named(const struct vdev_netvsc_netdev *netdev, const char *how,
 	return vsc_select_add(ifindex, max, count, netdev->link.ifindex);
 }
 
-/** Resolve one iface= value. */
+/** Take what the @p i th iface= names, as the snapshot resolved it. */
 static int
 vsc_select_iface(const struct vdev_netvsc_args *args,
-		 const struct vdev_netvsc_snapshot *snap, const char *name,
+		 const struct vdev_netvsc_snapshot *snap, unsigned int i,
 		 int *ifindex, unsigned int max, unsigned int *count)
 {
 	const struct vdev_netvsc_netdev *netdev;
 	const struct vdev_netvsc_netdev *owner;
 	char how[IF_NAMESIZE + 8];
 
-	snprintf(how, sizeof(how), "iface=%s", name);
-	netdev = vdev_netvsc_snapshot_find_name(snap, name);
+	snprintf(how, sizeof(how), "iface=%s", args->iface[i]);
+	netdev = snap->iface_ifindex[i] != 0 ?
+		vdev_netvsc_snapshot_find(snap, snap->iface_ifindex[i]) : NULL;
 	if (netdev == NULL) {
 		DRV_LOG(ERR, "%s: no such interface", how);
 		return -ENODEV;
@@ -135,7 +134,7 @@ vsc_select_mac(const struct vdev_netvsc_args *args,
  * @param[in] args
  *   The instance's devargs.
  * @param[in] snap
- *   A snapshot taken for these devargs.
+ *   A snapshot taken for these devargs: iface= values are resolved there.
  * @param[out] ifindex
  *   The ifindexes taken, in the order named.
  * @param[in] max
@@ -157,8 +156,8 @@ vdev_netvsc_select(const struct vdev_netvsc_args *args,
 	*count = 0;
 	if (vdev_netvsc_args_named(args)) {
 		for (i = 0; i != args->iface_n && ret == 0; ++i)
-			ret = vsc_select_iface(args, snap, args->iface[i],
-					       ifindex, max, count);
+			ret = vsc_select_iface(args, snap, i, ifindex, max,
+					       count);
 		for (i = 0; i != args->mac_n && ret == 0; ++i)
 			ret = vsc_select_mac(args, snap, &args->mac[i],
 					     ifindex, max, count);

@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include <rte_common.h>
-#include <rte_string_fns.h>
 
 #include "vdev_netvsc_fault.h"
 #include "vdev_netvsc_private.h"
@@ -166,29 +165,28 @@ vdev_netvsc_snapshot_classify(struct vdev_netvsc_netdev *netdev)
 	return netdev->kind;
 }
 
-/** What a snapshot walk needs. */
-struct vsc_take {
-	struct vdev_netvsc_snapshot *snap; /**< being filled */
-	struct vdev_netvsc_nl *nl; /**< query socket */
-	const struct vdev_netvsc_args *args; /**< what the user named */
-	enum vdev_netvsc_kind kind; /**< kind of the netdevices listed */
-	int err; /**< first hard error */
-};
-
-/** Add one netdevice, asked of netlink by name, if not listed yet. */
+/**
+ * Add a netdevice sysfs listed as a NetVSC or on the PCI bus, unless
+ * netlink does not know it or it is listed already.
+ *
+ * @return
+ *   0 or a negative errno.
+ */
 static int
-vsc_take_name(const char *ifname, void *opaque)
+vsc_take_listed(struct vdev_netvsc_snapshot *snap, struct vdev_netvsc_nl *nl,
+		const char *ifname, enum vdev_netvsc_kind kind)
 {
-	struct vsc_take *take = opaque;
-	struct vdev_netvsc_netdev netdev = { .kind = take->kind };
+	struct vdev_netvsc_netdev netdev = { .kind = kind };
 	int ret;
 
-	if (vdev_netvsc_snapshot_find_name(take->snap, ifname) != NULL)
-		return 0;
-	ret = vdev_netvsc_nl_link_get(take->nl, 0, ifname, &netdev.link);
+	ret = vdev_netvsc_nl_link_get(nl, 0, ifname, &netdev.link);
 	if (ret == -ENODEV)
 		return 0; /* gone already, or in another namespace */
-	if (ret == 0 && netdev.kind == VDEV_NETVSC_KIND_PCI) {
+	if (ret != 0)
+		return ret;
+	if (vdev_netvsc_snapshot_find(snap, netdev.link.ifindex) != NULL)
+		return 0;
+	if (kind == VDEV_NETVSC_KIND_PCI) {
 		ret = vdev_netvsc_sysfs_pci(ifname, &netdev.pci);
 		if (ret != 0) {
 			if (ret != -ENODEV)
@@ -196,41 +194,77 @@ vsc_take_name(const char *ifname, void *opaque)
 			return 0;
 		}
 	}
-	if (ret == 0 && netdev.kind == VDEV_NETVSC_KIND_OTHER)
-		vdev_netvsc_snapshot_classify(&netdev);
-	if (ret == 0)
-		ret = vdev_netvsc_snapshot_put(take->snap, &netdev);
-	if (ret != 0)
-		take->err = ret;
+	return vdev_netvsc_snapshot_put(snap, &netdev);
+}
+
+/** Add the netdevices of a sysfs listing, all of one kind. */
+static int
+vsc_take_list(struct vdev_netvsc_snapshot *snap, struct vdev_netvsc_nl *nl,
+	      const struct vdev_netvsc_names *names,
+	      enum vdev_netvsc_kind kind)
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i != names->count && ret == 0; ++i)
+		ret = vsc_take_listed(snap, nl, names->name[i], kind);
 	return ret;
 }
 
-/** Add a netdevice by ifindex (a master), if not listed yet. */
+/** Add a netdevice of a kind told by sysfs, if not listed yet. */
 static int
-vsc_take_index(struct vsc_take *take, int ifindex)
+vsc_take_link(struct vdev_netvsc_snapshot *snap,
+	      const struct vdev_netvsc_link *link)
 {
-	struct vdev_netvsc_netdev netdev = { .kind = VDEV_NETVSC_KIND_OTHER };
-	int ret;
+	struct vdev_netvsc_netdev netdev = { .link = *link };
 
-	/* 0 is no master; below, no netdevice (the kernel numbers from 1) */
-	if (ifindex <= 0 || vdev_netvsc_snapshot_find(take->snap, ifindex))
+	if (vdev_netvsc_snapshot_find(snap, link->ifindex) != NULL)
 		return 0;
-	ret = vdev_netvsc_nl_link_get(take->nl, ifindex, NULL, &netdev.link);
-	if (ret == -ENODEV)
-		return 0;
-	if (ret != 0)
-		return ret;
 	vdev_netvsc_snapshot_classify(&netdev);
-	return vdev_netvsc_snapshot_put(take->snap, &netdev);
+	return vdev_netvsc_snapshot_put(snap, &netdev);
 }
 
-/** Whether a full dump must find netdevices by MAC address. */
+/**
+ * Resolve each iface= to the ifindex of the netdevice of that name, once:
+ * every later step goes by ifindex. Each is listed, with its master (a
+ * VF's NetVSC).
+ */
+static int
+vsc_take_ifaces(struct vdev_netvsc_snapshot *snap, struct vdev_netvsc_nl *nl,
+		const struct vdev_netvsc_args *args)
+{
+	struct vdev_netvsc_link link;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i != args->iface_n; ++i) {
+		ret = vdev_netvsc_nl_link_get(nl, 0, args->iface[i], &link);
+		if (ret == -ENODEV)
+			continue; /* 0: select says there is no such one */
+		if (ret == 0)
+			ret = vsc_take_link(snap, &link);
+		if (ret != 0)
+			return ret;
+		snap->iface_ifindex[i] = link.ifindex;
+		/* 0 is no master; below, no netdevice (numbered from 1) */
+		if (link.master <= 0 ||
+		    vdev_netvsc_snapshot_find(snap, link.master) != NULL)
+			continue;
+		ret = vdev_netvsc_nl_link_get(nl, link.master, NULL, &link);
+		if (ret == 0)
+			ret = vsc_take_link(snap, &link);
+		if (ret != 0 && ret != -ENODEV)
+			return ret;
+	}
+	return 0;
+}
+
+/** Whether an address is a mac= one, or that of a non-NetVSC listed. */
 static bool
-vsc_take_wants_mac(const struct vsc_take *take,
+vsc_take_wants_mac(const struct vdev_netvsc_snapshot *snap,
+		   const struct vdev_netvsc_args *args,
 		   const struct rte_ether_addr *mac)
 {
-	const struct vdev_netvsc_args *args = take->args;
-	const struct vdev_netvsc_snapshot *snap = take->snap;
 	unsigned int i;
 
 	for (i = 0; i != args->mac_n; ++i)
@@ -243,36 +277,41 @@ vsc_take_wants_mac(const struct vsc_take *take,
 	return false;
 }
 
+/** A full dump being read into a snapshot. */
+struct vsc_dump {
+	struct vdev_netvsc_snapshot *snap; /**< being filled */
+	const struct vdev_netvsc_args *args; /**< its mac= */
+};
+
 /** One link of a full dump: listed, classified only when it may matter. */
 static int
 vsc_take_dumped(const struct vdev_netvsc_link *link, void *opaque)
 {
-	struct vsc_take *take = opaque;
+	struct vsc_dump *dump = opaque;
 	struct vdev_netvsc_netdev netdev = {
 		.link = *link,
 		.kind = VDEV_NETVSC_KIND_OTHER,
 	};
 
-	if (vdev_netvsc_snapshot_find(take->snap, link->ifindex) != NULL)
+	if (vdev_netvsc_snapshot_find(dump->snap, link->ifindex) != NULL)
 		return 0;
-	if (vsc_take_wants_mac(take, &link->mac))
+	if (vsc_take_wants_mac(dump->snap, dump->args, &link->mac))
 		vdev_netvsc_snapshot_classify(&netdev);
-	take->err = vdev_netvsc_snapshot_put(take->snap, &netdev);
-	return take->err;
+	return vdev_netvsc_snapshot_put(dump->snap, &netdev);
 }
 
 /**
- * Whether a mac= names an address that no NetVSC listed so far has: only a
- * full dump can tell whether another netdevice (force=1) has it, or none.
+ * Whether a mac= names an address that no NetVSC listed has: only a full
+ * dump can tell whether another netdevice (force=1) has it, or none.
  */
 static bool
-vsc_take_mac_unmatched(const struct vsc_take *take)
+vsc_take_mac_unmatched(const struct vdev_netvsc_snapshot *snap,
+		       const struct vdev_netvsc_args *args)
 {
-	const struct vdev_netvsc_args *args = take->args;
 	unsigned int i;
 
 	for (i = 0; i != args->mac_n; ++i)
-		if (vdev_netvsc_snapshot_find_mac(take->snap,
+		if (vdev_netvsc_snapshot_find_mac(snap,
 				VDEV_NETVSC_KIND_NETVSC, &args->mac[i]) == NULL)
 			return true;
 	return false;
@@ -280,7 +319,8 @@ vsc_take_mac_unmatched(const struct vsc_take *take)
 
 /** Whether the routed state of a netdevice matters to a selection. */
 static bool
-vsc_take_needs_routed(const struct vdev_netvsc_args *args,
+vsc_take_needs_routed(const struct vdev_netvsc_snapshot *snap,
+		      const struct vdev_netvsc_args *args,
 		      const struct vdev_netvsc_netdev *netdev)
 {
 	unsigned int i;
@@ -288,7 +328,7 @@ vsc_take_needs_routed(const struct vdev_netvsc_args *args,
 	if (netdev->kind == VDEV_NETVSC_KIND_NETVSC)
 		return true;
 	for (i = 0; i != args->iface_n; ++i)
-		if (strcmp(args->iface[i], netdev->link.name) == 0)
+		if (snap->iface_ifindex[i] == netdev->link.ifindex)
 			return true;
 	for (i = 0; i != args->mac_n; ++i)
 		if (rte_is_same_ether_addr(&args->mac[i], &netdev->link.mac))
@@ -319,6 +359,27 @@ vsc_take_uppers(struct vdev_netvsc_snapshot *snap)
 	}
 }
 
+/** Ask netlink whether the netdevices that matter carry addresses. */
+static int
+vsc_take_routed(struct vdev_netvsc_snapshot *snap, struct vdev_netvsc_nl *nl,
+		const struct vdev_netvsc_args *args)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i != snap->count; ++i) {
+		struct vdev_netvsc_netdev *netdev = &snap->netdev[i];
+
+		if (!vsc_take_needs_routed(snap, args, netdev))
+			continue;
+		ret = vdev_netvsc_nl_routed(nl, netdev->link.ifindex);
+		if (ret < 0)
+			return ret;
+		netdev->routed = ret;
+	}
+	return 0;
+}
+
 /**
  * Take a snapshot of what matters to an instance.
  *
@@ -335,67 +396,46 @@ vsc_take_uppers(struct vdev_netvsc_snapshot *snap)
  * @param[in] nl
  *   Query socket.
  * @return
- *   0 or a negative errno.
+ *   0 or a negative errno (logged).
  */
 int
 vdev_netvsc_snapshot_take(struct vdev_netvsc_snapshot *snap,
 			  const struct vdev_netvsc_args *args,
 			  struct vdev_netvsc_nl *nl)
 {
-	struct vsc_take take = { .snap = snap, .nl = nl, .args = args };
-	unsigned int i;
+	struct vdev_netvsc_names netvscs, pcis;
+	struct vsc_dump dump = { .snap = snap, .args = args };
 	int ret;
 
 	memset(snap, 0, sizeof(*snap));
-	/* from the VMBus tree, else from class/net (a partial sysfs view) */
-	take.kind = VDEV_NETVSC_KIND_NETVSC;
-	vdev_netvsc_sysfs_netvsc_foreach(vsc_take_name, &take);
-	if (take.err != 0)
+	/* A tree sysfs does not list has no such netdevice: not an error. */
+	ret = vdev_netvsc_sysfs_netvsc_list(&netvscs);
+	if (ret != -ENOMEM)
+		ret = vdev_netvsc_sysfs_pci_list(&pcis);
+	if (ret == -ENOMEM) {
+		vdev_netvsc_names_free(&netvscs);
 		goto error;
-	take.kind = VDEV_NETVSC_KIND_OTHER; /* classified from sysfs */
-	for (i = 0; i != args->iface_n && take.err == 0; ++i) {
-		const struct vdev_netvsc_netdev *netdev;
-
-		vsc_take_name(args->iface[i], &take);
-		netdev = vdev_netvsc_snapshot_find_name(snap, args->iface[i]);
-		if (netdev != NULL && take.err == 0)
-			take.err = vsc_take_index(&take, netdev->link.master);
 	}
-	if (take.err != 0)
+	ret = vsc_take_list(snap, nl, &netvscs, VDEV_NETVSC_KIND_NETVSC);
+	if (ret == 0)
+		ret = vsc_take_list(snap, nl, &pcis, VDEV_NETVSC_KIND_PCI);
+	vdev_netvsc_names_free(&netvscs);
+	vdev_netvsc_names_free(&pcis);
+	if (ret == 0)
+		ret = vsc_take_ifaces(snap, nl, args);
+	/* A mac= no NetVSC has: its netdevices, and VFs' peers, in a dump. */
+	if (ret == 0 && vsc_take_mac_unmatched(snap, args))
+		ret = vdev_netvsc_nl_link_dump(nl, vsc_take_dumped, &dump);
+	if (ret != 0)
 		goto error;
-	take.kind = VDEV_NETVSC_KIND_PCI;
-	vdev_netvsc_sysfs_pci_netdev_foreach(vsc_take_name, &take);
-	if (take.err != 0)
-		goto error;
-	if (vsc_take_mac_unmatched(&take)) {
-		/*
-		 * A mac= is no NetVSC's: find the netdevices of that MAC (and
-		 * the VFs' MAC peers) in one full dump.
-		 */
-		ret = vdev_netvsc_nl_link_dump(nl, vsc_take_dumped, &take);
-		if (ret < 0 || take.err != 0) {
-			take.err = ret < 0 ? ret : take.err;
-			goto error;
-		}
-		snap->full = true;
-	}
 	vsc_take_uppers(snap);
-	for (i = 0; i != snap->count; ++i) {
-		struct vdev_netvsc_netdev *netdev = &snap->netdev[i];
-
-		if (!vsc_take_needs_routed(args, netdev))
-			continue;
-		ret = vdev_netvsc_nl_routed(nl, netdev->link.ifindex);
-		if (ret < 0) {
-			take.err = ret;
-			goto error;
-		}
-		netdev->routed = ret;
-	}
+	ret = vsc_take_routed(snap, nl, args);
+	if (ret != 0)
+		goto error;
 	return 0;
 error:
 	DRV_LOG(ERR, "cannot take a snapshot of netdevices: %s",
-		strerror(-take.err));
+		strerror(-ret));
 	vdev_netvsc_snapshot_free(snap);
-	return take.err;
+	return ret;
 }

@@ -22,13 +22,15 @@
 #include <rte_common.h>
 #include <rte_string_fns.h>
 
+#include "vdev_netvsc_fault.h"
 #include "vdev_netvsc_private.h"
 
 #define VDEV_NETVSC_SYSFS_ENV "VDEV_NETVSC_SYSFS_ROOT"
 #define VDEV_NETVSC_SYSFS_DEFAULT "/sys"
 
 /**
- * The sysfs root, read from the environment once.
+ * The sysfs root, read from the environment at each call, so that a test
+ * can move it.
  *
  * @return
  *   $VDEV_NETVSC_SYSFS_ROOT when set and not empty, /sys otherwise.
@@ -118,93 +120,107 @@ vsc_class_is_netvsc(const char *path)
 	return strcasecmp(class_id, VDEV_NETVSC_CLASS_ID) == 0;
 }
 
+/** Free a list of names; it can be filled again. */
+void
+vdev_netvsc_names_free(struct vdev_netvsc_names *names)
+{
+	free(names->name);
+	memset(names, 0, sizeof(*names));
+}
+
 /**
- * Call @p cb with each entry of an open directory but "." and "..": a
- * netdevice name may begin with a dot (".eth1" is valid to the kernel).
+ * Add a directory entry to a list of netdevice names. The kernel gives no
+ * netdevice a longer name: such an entry is none.
  */
 static int
-vsc_foreach_dir(DIR *dir, vdev_netvsc_sysfs_name_cb *cb, void *arg)
+vsc_names_add(struct vdev_netvsc_names *names, const char *name)
+{
+	if (strlen(name) >= IF_NAMESIZE)
+		return 0;
+	if (names->count == names->size) {
+		unsigned int size = RTE_MAX(names->size * 2, 8u);
+		void *grown = VSC_ALLOC(NULL, realloc(names->name,
+						 size * sizeof(*names->name)));
+
+		if (grown == NULL)
+			return -ENOMEM;
+		names->name = grown;
+		names->size = size;
+	}
+	strlcpy(names->name[names->count++], name, IF_NAMESIZE);
+	return 0;
+}
+
+/**
+ * Add the entries of a directory but "." and ".." to a list (a netdevice
+ * name may begin with a dot: ".eth1" is valid to the kernel), only the
+ * NetVSCs with @p netvsc_only.
+ *
+ * @return
+ *   0, -ENOMEM, or the negative errno of opendir().
+ */
+static int
+vsc_list_dir(const char *path, bool netvsc_only,
+	     struct vdev_netvsc_names *names)
 {
 	struct dirent *e;
+	DIR *dir;
 	int ret = 0;
 
+	dir = opendir(path);
+	if (dir == NULL)
+		return -errno;
 	while (ret == 0 && (e = readdir(dir)) != NULL) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
-		ret = cb(e->d_name, arg);
+		if (netvsc_only && !vdev_netvsc_sysfs_is_netvsc(e->d_name))
+			continue;
+		ret = vsc_names_add(names, e->d_name);
 	}
 	closedir(dir);
 	return ret;
 }
 
-/** Call @p cb with each entry of a directory; -errno when it is missing. */
+/**
+ * Add the netdevices of a bus's devices (their net/ entries) to a list,
+ * only those of NetVSC class devices with @p netvsc_only.
+ *
+ * @return
+ *   0, -ENOMEM, or a negative errno when the bus is not listed.
+ */
 static int
-vsc_foreach_entry(const char *path, vdev_netvsc_sysfs_name_cb *cb, void *arg)
+vsc_list_bus(const char *bus, bool netvsc_only,
+	     struct vdev_netvsc_names *names)
 {
-	DIR *dir = opendir(path);
-
-	if (dir == NULL)
-		return -errno;
-	return vsc_foreach_dir(dir, cb, arg);
-}
-
-/** A walk over devices of a bus, handing their net/ entries to a callback. */
-struct vsc_bus_walk {
-	const char *bus; /**< "vmbus" or "pci" */
-	bool netvsc_only; /**< keep only NetVSC class devices */
-	vdev_netvsc_sysfs_name_cb *cb; /**< the caller's */
-	void *arg; /**< its argument */
-};
-
-static int
-vsc_bus_device(const char *device, void *opaque)
-{
-	struct vsc_bus_walk *walk = opaque;
 	char path[PATH_MAX];
+	struct dirent *e;
 	DIR *dir;
 	int ret;
 
-	/* The kernel names no device so; test tools build them under one. */
-	if (device[0] == '.')
-		return 0;
-	if (walk->netvsc_only) {
-		ret = vsc_path(path, sizeof(path), "bus/%s/devices/%s/class_id",
-			      walk->bus, device);
-		if (ret != 0 || !vsc_class_is_netvsc(path))
-			return 0;
-	}
-	ret = vsc_path(path, sizeof(path), "bus/%s/devices/%s/net",
-		      walk->bus, device);
-	if (ret != 0)
-		return 0;
-	dir = opendir(path);
-	if (dir == NULL)
-		return 0; /* a device without netdevice (yet) is no error */
-	/* Whatever the callback returns, negative too, stops the walk. */
-	return vsc_foreach_dir(dir, walk->cb, walk->arg);
-}
-
-static int
-vsc_bus_walk(struct vsc_bus_walk *walk)
-{
-	char path[PATH_MAX];
-	int ret;
-
-	ret = vsc_path(path, sizeof(path), "bus/%s/devices", walk->bus);
+	ret = vsc_path(path, sizeof(path), "bus/%s/devices", bus);
 	if (ret != 0)
 		return ret;
-	return vsc_foreach_entry(path, vsc_bus_device, walk);
-}
-
-/** A class/net entry: handed to the caller when it is a NetVSC. */
-static int
-vsc_class_netdev(const char *ifname, void *opaque)
-{
-	struct vsc_bus_walk *walk = opaque;
-
-	if (!vdev_netvsc_sysfs_is_netvsc(ifname))
-		return 0;
-	return walk->cb(ifname, walk->arg);
+	dir = opendir(path);
+	if (dir == NULL)
+		return -errno;
+	while (ret == 0 && (e = readdir(dir)) != NULL) {
+		/* The kernel names no device so; test tools build them under one. */
+		if (e->d_name[0] == '.')
+			continue;
+		if (netvsc_only &&
+		    (vsc_path(path, sizeof(path), "bus/%s/devices/%s/class_id",
+			      bus, e->d_name) != 0 || !vsc_class_is_netvsc(path)))
+			continue;
+		if (vsc_path(path, sizeof(path), "bus/%s/devices/%s/net", bus,
+			     e->d_name) != 0)
+			continue;
+		ret = vsc_list_dir(path, false, names);
+		/* a device without netdevice (yet) is no error */
+		if (ret != -ENOMEM)
+			ret = 0;
+	}
+	closedir(dir);
+	return ret;
 }
 
 /**
@@ -213,49 +229,49 @@ vsc_class_netdev(const char *ifname, void *opaque)
  * without that tree (a container's partial one, say), those of class/net
  * whose device has the NetVSC class_id, one class_id read per netdevice.
  *
- * @param[in] cb
- *   Called with each netdevice name; a non-zero return stops the walk.
- * @param[in] arg
- *   Passed to @p cb.
+ * @param[out] names
+ *   The names, in directory order; free with vdev_netvsc_names_free().
  * @return
- *   0 or what @p cb returned; -ENOENT when there is neither tree.
+ *   0, -ENOMEM, or another negative errno (-ENOENT: neither tree) with
+ *   @p names empty.
  */
 int
-vdev_netvsc_sysfs_netvsc_foreach(vdev_netvsc_sysfs_name_cb *cb, void *arg)
+vdev_netvsc_sysfs_netvsc_list(struct vdev_netvsc_names *names)
 {
-	struct vsc_bus_walk walk = {
-		.bus = "vmbus", .netvsc_only = true, .cb = cb, .arg = arg,
-	};
 	char path[PATH_MAX];
 	int ret;
 
-	ret = vsc_bus_walk(&walk);
-	if (ret != -ENOENT)
-		return ret;
-	ret = vsc_path(path, sizeof(path), "class/net");
+	memset(names, 0, sizeof(*names));
+	ret = vsc_list_bus("vmbus", true, names);
+	if (ret == -ENOENT) {
+		ret = vsc_path(path, sizeof(path), "class/net");
+		if (ret == 0)
+			ret = vsc_list_dir(path, true, names);
+	}
 	if (ret != 0)
-		return ret;
-	return vsc_foreach_entry(path, vsc_class_netdev, &walk);
+		vdev_netvsc_names_free(names);
+	return ret;
 }
 
 /**
  * List the netdevices of PCI devices: the VF candidates.
  *
- * @param[in] cb
- *   Called with each netdevice name; a non-zero return stops the walk.
- * @param[in] arg
- *   Passed to @p cb.
+ * @param[out] names
+ *   The names, in directory order; free with vdev_netvsc_names_free().
  * @return
- *   0 or what @p cb returned; negative errno when the bus is not listed.
+ *   0, -ENOMEM, or another negative errno (the bus is not listed) with
+ *   @p names empty.
  */
 int
-vdev_netvsc_sysfs_pci_netdev_foreach(vdev_netvsc_sysfs_name_cb *cb, void *arg)
+vdev_netvsc_sysfs_pci_list(struct vdev_netvsc_names *names)
 {
-	struct vsc_bus_walk walk = {
-		.bus = "pci", .netvsc_only = false, .cb = cb, .arg = arg,
-	};
+	int ret;
 
-	return vsc_bus_walk(&walk);
+	memset(names, 0, sizeof(*names));
+	ret = vsc_list_bus("pci", false, names);
+	if (ret != 0)
+		vdev_netvsc_names_free(names);
+	return ret;
 }
 
 /**
@@ -343,28 +359,6 @@ vdev_netvsc_sysfs_pci(const char *ifname, struct vdev_netvsc_pci *pci)
 	return ret;
 }
 
-/** Finds the upper_<name> entry of a netdevice directory. */
-struct vsc_upper {
-	char *upper; /**< out: the name after "upper_" */
-	size_t size; /**< its size */
-	int found; /**< 1 when found */
-};
-
-static int
-vsc_upper_entry(const char *entry, void *opaque)
-{
-	struct vsc_upper *up = opaque;
-
-	if (strncmp(entry, "upper_", 6) != 0)
-		return 0;
-	/* "upper_" alone names nothing: no netdevice has an empty name. */
-	if (entry[6] == '\0' ||
-	    strlcpy(up->upper, entry + 6, up->size) >= up->size)
-		return 0;
-	up->found = 1;
-	return 1;
-}
-
 /**
  * The master a netdevice is enslaved to according to sysfs (upper_ link),
  * for kernels whose netlink does not say it.
@@ -381,15 +375,25 @@ vsc_upper_entry(const char *entry, void *opaque)
 int
 vdev_netvsc_sysfs_upper(const char *ifname, char *upper, size_t size)
 {
-	struct vsc_upper up = { .upper = upper, .size = size };
 	char path[PATH_MAX];
+	struct dirent *e;
+	DIR *dir;
 	int ret;
 
 	ret = vsc_path(path, sizeof(path), "class/net/%s", ifname);
 	if (ret != 0)
 		return ret;
-	ret = vsc_foreach_entry(path, vsc_upper_entry, &up);
-	if (ret < 0)
-		return ret;
-	return up.found ? 0 : -ENOENT;
+	dir = opendir(path);
+	if (dir == NULL)
+		return -errno;
+	ret = -ENOENT;
+	while (ret != 0 && (e = readdir(dir)) != NULL) {
+		/* "upper_" alone names nothing: no netdevice has an empty name. */
+		if (strncmp(e->d_name, "upper_", 6) == 0 &&
+		    e->d_name[6] != '\0' &&
+		    strlcpy(upper, e->d_name + 6, size) < size)
+			ret = 0;
+	}
+	closedir(dir);
+	return ret;
 }
