@@ -85,6 +85,7 @@
 
 #include "../test_compat.h"
 #include "../test_fds.h"
+#include "../test_maps.h"
 
 #define MAX_EVENTS 65536
 #define LINE_MAX_LEN 1024
@@ -276,21 +277,11 @@ print_driver_files(void)
 	f = fopen("/proc/self/maps", "r");
 	if (f == NULL)
 		return;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		char *path = strchr(line, '/');
-		const char *base;
-
-		if (path == NULL)
+	while (test_maps_next(f, "vdev_netvsc", line, sizeof(line))) {
+		if (strcmp(line, last) == 0)
 			continue;
-		path[strcspn(path, "\n")] = '\0';
-		/* by file name: the directories may say vdev_netvsc too */
-		base = strrchr(path, '/') + 1;
-		if (strstr(base, "vdev_netvsc") == NULL)
-			continue;
-		if (strcmp(path, last) == 0)
-			continue;
-		snprintf(last, sizeof(last), "%s", path);
-		printf("driver-file %s\n", path);
+		snprintf(last, sizeof(last), "%s", line);
+		printf("driver-file %s\n", line);
 	}
 	fclose(f);
 }
