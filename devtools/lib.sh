@@ -4,18 +4,10 @@
 # Functions the devtools scripts share; sourced, defines nothing else.
 # Callers define log() (and git_in() for release_dir's "git" form).
 
-# world_writable_ancestor DIR: the first world-writable directory on the
-# way from DIR to / (none: nothing), such as /tmp. EAL refuses plugins
-# below one.
-world_writable_ancestor() {
-    local d=$1
-    while [ -n "$d" ] && [ "$d" != / ]; do
-        if [ -d "$d" ] && [ -n "$(find "$d" -maxdepth 0 -perm -0002 2>/dev/null)" ]; then
-            echo "$d"; return
-        fi
-        d=${d%/*}
-    done
-}
+# world_writable_ancestor DIR: the tests' own check (EAL refuses plugins
+# below a world-writable directory), with the rest of their plugin sandbox
+# shellcheck source=../app/test/sandbox.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../app/test/sandbox.sh"
 
 # build_dir TOP KIND DEFAULT: where builds of the tree TOP whose plugins
 # EAL must load go: DEFAULT, or, when TOP lies below a world-writable

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Entries of a directory, but for dot entries; -1 when unreadable. */
@@ -69,6 +70,29 @@ test_fds_count_no_epoll(void)
 	}
 	closedir(d);
 	return n;
+}
+
+/*
+ * The fd count once it is @p want (>= 0) or, with @p want < 0, once it
+ * holds still for 20 ms; polled up to @p timeout_ms. Some closes lag:
+ * EAL closes an fd after an interrupt callback, or when a callback
+ * unregisters itself, on its interrupt thread's own time.
+ */
+static inline int
+test_fds_settled(int want, unsigned int timeout_ms)
+{
+	const struct timespec step = { 0, 20 * 1000000L };
+	int prev = test_fds_count(), cur;
+	unsigned int ms;
+
+	for (ms = 0; ms < timeout_ms && prev != want; ms += 20) {
+		nanosleep(&step, NULL);
+		cur = test_fds_count();
+		if (want < 0 && cur == prev)
+			break;
+		prev = cur;
+	}
+	return prev;
 }
 
 /* One line "<prefix>fd <n> <target>" per open fd but the listing's own. */

@@ -106,21 +106,18 @@ now_ns(void)
 }
 
 /*
- * An fd closed by EAL after an interrupt callback may lag: more than the
- * second this allowed once, on a loaded machine (CI's release matrix runs
- * two tests beside builds). Polled up to 5 s; the fds are listed when
- * they do not come back.
+ * The fds back at @p fds within 5 s (a lagging close took more than the
+ * second this allowed once, on a loaded machine: CI's release matrix
+ * runs two tests beside builds); listed when they do not come back.
  */
 static bool
 fds_back(int fds)
 {
-	uint64_t end = now_ns() + 5000 * 1000000ULL;
+	int n = test_fds_settled(fds, 5000);
 
-	while (test_fds_count() != fds && now_ns() < end)
-		rte_delay_us_sleep(1000);
-	if (test_fds_count() == fds)
+	if (n == fds)
 		return true;
-	printf("   %d fds, not %d:\n", test_fds_count(), fds);
+	printf("   %d fds, not %d:\n", n, fds);
 	test_fds_list("   ");
 	return false;
 }

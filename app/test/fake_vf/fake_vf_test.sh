@@ -4,16 +4,17 @@
 # fake_vf_test.sh <fake_vf_test> <librte_net_fake_vf.so> <mkfakepci.sh>
 #
 # Runs fake_vf_test in a throwaway network namespace with veth pairs and a
-# fake PCI tree, in a private mount namespace where EAL's plugin directory
+# fake PCI tree, in a sandbox (../sandbox.sh) where EAL's plugin directory
 # holds every distro plugin but those that could claim the fake devices.
 # Exit 77 (skipped) when not root or namespaces are unavailable.
 # FAKE_VF_TEST_WRAPPER, if set, is put before the test binary (e.g.
 # "valgrind --leak-check=full").
 
 set -u
+. "$(dirname "$0")/../sandbox.sh"
 
 test_bin=$1
-plugin=$2
+plugin=$(realpath "$2")
 mkfakepci=$3
 
 skip() {
@@ -23,12 +24,15 @@ skip() {
 
 [ "$(id -u)" = 0 ] || skip "needs root (network and mount namespaces)"
 command -v ip >/dev/null || skip "needs ip (iproute2)"
-command -v unshare >/dev/null || skip "needs unshare (util-linux)"
-unshare -m --propagation private true 2>/dev/null ||
-	skip "cannot create a mount namespace"
+# EAL's plugin directory (the fake VF could not claim its devices from
+# the distro's mana or vdev_netvsc, which the sandbox hides)
+pmd_dir=$(sandbox_pmd_dir "$test_bin")
+[ -n "$pmd_dir" ] || skip "cannot tell EAL's plugin directory from $test_bin"
+# the sandbox's links lie beside the plugin: EAL refuses them below /tmp
+why=$(sandbox_check "$pmd_dir" "$plugin") || skip "$why"
 
 ns=fakevf-$$
-work=$(mktemp -d /tmp/fake_vf_test.XXXXXX) || exit 1
+work=$(mktemp -d "$(dirname "$plugin")/fake_vf_test.XXXXXX") || exit 1
 cleanup() {
 	ip netns del "$ns" 2>/dev/null
 	rm -rf "$work"
@@ -62,27 +66,8 @@ sh "$mkfakepci" "$devs" 0000:00:1f.0 0x15b3 0xfffe fvf0 &&
 	sh "$mkfakepci" "$devs" 0000:00:1f.1 0x1414 0x00ba fvm1 fvm2 &&
 	sh "$mkfakepci" "$devs" 0000:00:1f.2 0x15b3 0xfffe fvs0 || exit 1
 
-# EAL loads every plugin of its compiled-in directory first. Those that
-# could claim these IDs or act on the netdevices are masked with /dev/null
-# (EAL skips what is not a regular file). The directory itself cannot
-# simply be replaced: the shared libraries DPDK apps link live there too.
-eal_lib=$(ldd "$test_bin" | sed -n 's/.*librte_eal\.so[^ ]* => \([^ ]*\).*/\1/p')
-pmd_dir=$(grep -ao '/[[:graph:]]*/dpdk/pmds-[0-9.]*' "$eal_lib" 2>/dev/null | head -n 1)
-mask=
-if [ -n "$pmd_dir" ] && [ -d "$pmd_dir" ]; then
-	for f in "$pmd_dir"/librte_net_mana.so* "$pmd_dir"/librte_net_vdev_netvsc.so*; do
-		[ -e "$f" ] || continue
-		real=$(readlink -f "$f")
-		case " $mask " in
-		*" $real "*) ;;
-		*) mask="$mask $real" ;;
-		esac
-	done
-fi
-mask_cmd=true
-for f in $mask; do
-	mask_cmd="$mask_cmd && mount --bind /dev/null $f"
-done
+sandbox_links "$pmd_dir" "$work" || exit 1
+sandbox_cmd "$pmd_dir" "$work"
 
 eal_args=(--no-huge -m 512 --no-shconf --iova-mode=va -l 0
 	-d "$plugin"
@@ -92,10 +77,8 @@ cases=("plain=0000:00:1f.0,fvf0,fvp0"
 	"mana=0000:00:1f.1,fvm1,fvm2,fvq2"
 	"failsafe=0000:00:1f.2,fvs0,fvsp0,fvtap0")
 
-# ip netns exec gives a new mount namespace; unshare keeps ours private.
 # The wrapper is split into words on purpose.
 # shellcheck disable=SC2086
-in_ns unshare -m --propagation private sh -c \
-	"$mask_cmd && exec \"\$@\"" sh \
+"${SANDBOX_CMD[@]}" ip netns exec "$ns" \
 	env SYSFS_PCI_DEVICES="$devs" \
 	${FAKE_VF_TEST_WRAPPER:-} "$test_bin" "${eal_args[@]}" -- "${cases[@]}"

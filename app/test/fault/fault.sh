@@ -3,10 +3,10 @@
 # Copyright 2026 The vdev_netvsc authors
 #
 # fault-<case>: run fault_test (the driver compiled in, with its fault
-# hook) for one case, in a network namespace of its own and a private
-# mount namespace where the distro's vdev_netvsc and mana plugins are
-# hidden from Debian's EAL (as unit/probe.sh does), and where the tap case
-# may bind /dev/null over /dev/net/tun.
+# hook) for one case, in a network namespace of its own and a sandbox
+# (../sandbox.sh) where the distro's vdev_netvsc and mana plugins are
+# hidden from Debian's EAL, and where the tap case may bind /dev/null over
+# /dev/net/tun.
 #
 # Usage: fault.sh FAULT_TEST PMD_DIR WORK_BASE CASE[-valgrind]
 #   PMD_DIR    the distro EAL's plugin directory
@@ -19,6 +19,7 @@
 
 set -u
 . "$(dirname "$0")/../unit/lib.sh"
+. "$(dirname "$0")/../sandbox.sh"
 
 [ $# = 4 ] || {
 	echo "usage: $0 FAULT_TEST PMD_DIR WORK_BASE CASE" >&2
@@ -36,10 +37,8 @@ if [[ $case == *-valgrind ]]; then
 fi
 
 unit_require_root "$name"
-command -v unshare >/dev/null 2>&1 || unit_skip "$name needs unshare(1)"
-unshare -m --propagation private true 2>/dev/null ||
-	unit_skip "$name cannot make a private mount namespace (unshare -m)"
-[ -d "$pmd_dir" ] || unit_skip "$name: no DPDK plugin directory $pmd_dir"
+why=$(sandbox_check "$pmd_dir" "$base" ${FAKE_VF_PLUGIN:+"$FAKE_VF_PLUGIN"}) ||
+	unit_skip "$name: $why"
 if [ -n "$vg" ]; then
 	command -v valgrind >/dev/null 2>&1 || unit_skip "$name needs valgrind"
 	# -Db_sanitize builds (devtools/sanitize.sh): ASan and memcheck exclude each other
@@ -55,14 +54,8 @@ unit_gc "$base"
 work=$(mktemp -d "$base/probe-fault.$$.XXXXXX") || exit 1
 chmod 0755 "$work"
 unit_at_exit "rm -rf --one-file-system '$work'"
-mkdir "$work/orig" "$work/pmds" "$work/empty"
-for f in "$pmd_dir"/*; do
-	b=${f##*/}
-	case $b in
-	librte_net_vdev_netvsc*|librte_net_mana*) continue ;;
-	esac
-	ln -s "$work/orig/$b" "$work/pmds/$b"
-done
+mkdir "$work/empty"
+sandbox_links "$pmd_dir" "$work" || exit 1
 
 ns=unit-probe-fault-$$
 unit_netns "$ns" || exit 1
@@ -91,14 +84,8 @@ else
 fi
 # The driver's auto-probe looks at sysfs as the program loads: an empty
 # tree then; the program makes its own once EAL is up.
-unit_run unshare -m --propagation private bash -c '
-	set -e
-	mount --bind "$1" "$2/orig"
-	mount --bind "$2/pmds" "$1"
-	shift 2
-	exec "$@"
-' fault-ns "$pmd_dir" "$work" \
-	ip netns exec "$ns" env "${env[@]}" \
+sandbox_cmd "$pmd_dir" "$work"
+unit_run "${SANDBOX_CMD[@]}" ip netns exec "$ns" env "${env[@]}" \
 	"${wrap[@]}" "$bin" "${eal[@]}" -- "$work" "$case"
 rc=$?
 [ -n "$vg" ] || exit $rc

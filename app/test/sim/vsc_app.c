@@ -85,6 +85,7 @@
 
 #include "../test_compat.h"
 #include "../test_fds.h"
+#include "../test_maps.h"
 
 #define MAX_EVENTS 65536
 #define LINE_MAX_LEN 1024
@@ -193,28 +194,6 @@ register_callbacks(void)
 	return ret;
 }
 
-static void sleep_ms(long ms);
-
-/*
- * The fd count once it holds still: some closes are deferred to the
- * interrupt thread (e.g. a callback unregistered from inside itself), so
- * an instant count may be one off either way.
- */
-static int
-count_fds_settled(void)
-{
-	int prev = test_fds_count(), cur, i;
-
-	for (i = 0; i < 50; i++) {
-		sleep_ms(20);
-		cur = test_fds_count();
-		if (cur == prev)
-			break;
-		prev = cur;
-	}
-	return prev;
-}
-
 static const char *
 port_devargs(uint16_t port)
 {
@@ -276,21 +255,11 @@ print_driver_files(void)
 	f = fopen("/proc/self/maps", "r");
 	if (f == NULL)
 		return;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		char *path = strchr(line, '/');
-		const char *base;
-
-		if (path == NULL)
+	while (test_maps_next(f, "vdev_netvsc", line, sizeof(line))) {
+		if (strcmp(line, last) == 0)
 			continue;
-		path[strcspn(path, "\n")] = '\0';
-		/* by file name: the directories may say vdev_netvsc too */
-		base = strrchr(path, '/') + 1;
-		if (strstr(base, "vdev_netvsc") == NULL)
-			continue;
-		if (strcmp(path, last) == 0)
-			continue;
-		snprintf(last, sizeof(last), "%s", path);
-		printf("driver-file %s\n", path);
+		snprintf(last, sizeof(last), "%s", line);
+		printf("driver-file %s\n", line);
 	}
 	fclose(f);
 }
@@ -484,7 +453,7 @@ cmd_cycles(long n, const char *vdev, const char *args)
 		p1 = print_ports(true);
 		r2 = rte_vdev_uninit(vdev);
 		p2 = print_ports(true);
-		fds = count_fds_settled();
+		fds = test_fds_settled(-1, 1000);
 		fmin = RTE_MIN(fmin, fds);
 		fmax = RTE_MAX(fmax, fds);
 		printf("cycle %ld init %d ports %u uninit %d ports %u fds %d\n",
@@ -542,7 +511,7 @@ run(const char *cmdline)
 	} else if (!strcmp(w[0], "start")) {
 		rc = cmd_start();
 	} else if (!strcmp(w[0], "fds")) {
-		printf("fds %d\n", count_fds_settled());
+		printf("fds %d\n", test_fds_settled(-1, 1000));
 	} else if (!strcmp(w[0], "fdlist")) {
 		test_fds_list("");
 	} else if (!strcmp(w[0], "pid")) {

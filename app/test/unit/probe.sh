@@ -6,13 +6,9 @@
 # given our plugin with -d, in a network namespace with two veths.
 #
 # Debian's EAL loads every plugin of its plugin directory at start-up,
-# its own librte_net_vdev_netvsc among them. So test_probe runs in a
-# private mount namespace where that directory is replaced (bind mount)
-# by one of symbolic links to every distro plugin but librte_net_vdev_netvsc*
-# and librte_net_mana*. The links point to a second bind mount of the
-# original directory: the distro's /usr/lib/<triplet>/librte_*.so.23 links
-# point into the plugin directory, so links from there back to them would
-# loop (ELOOP). Nothing of this is visible outside the namespace.
+# its own librte_net_vdev_netvsc among them: test_probe runs in a
+# sandbox (../sandbox.sh) where it sees the distro's plugins but that one
+# and librte_net_mana.
 #
 # Usage: probe.sh TEST_PROBE PLUGIN PMD_DIR WORK_BASE cycles|valgrind
 #   PMD_DIR    the distro EAL's plugin directory
@@ -21,6 +17,7 @@
 
 set -u
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../sandbox.sh"
 
 [ $# = 5 ] || {
 	echo "usage: $0 TEST_PROBE PLUGIN PMD_DIR WORK_BASE cycles|valgrind" >&2
@@ -33,19 +30,8 @@ base=$4
 mode=$5
 name=unit-probe-$mode
 
-# EAL refuses a plugin below a world-writable directory (such as /tmp)
-d=$(dirname "$plugin")
-while [ "$d" != / ]; do
-	[ -n "$(find "$d" -maxdepth 0 -perm -0002)" ] &&
-		unit_skip "$name: EAL refuses plugins below world-writable $d"
-	d=$(dirname "$d")
-done
-
 unit_require_root "$name"
-command -v unshare >/dev/null 2>&1 || unit_skip "$name needs unshare(1)"
-unshare -m --propagation private true 2>/dev/null ||
-	unit_skip "$name cannot make a private mount namespace (unshare -m)"
-[ -d "$pmd_dir" ] || unit_skip "$name: no DPDK plugin directory $pmd_dir"
+why=$(sandbox_check "$pmd_dir" "$plugin" "$base") || unit_skip "$name: $why"
 if [ "$mode" = valgrind ]; then
 	command -v valgrind >/dev/null 2>&1 || unit_skip "$name needs valgrind"
 	# -Db_sanitize builds (devtools/sanitize.sh): ASan and memcheck exclude each other
@@ -58,21 +44,9 @@ unit_gc "$base"
 work=$(mktemp -d "$base/probe-$mode.$$.XXXXXX") || exit 1
 chmod 0755 "$work"
 unit_at_exit "rm -rf --one-file-system '$work'"
-mkdir "$work/orig" "$work/pmds" "$work/sysfs"
-
-# the links, made here: they resolve only inside the namespace
-skipped=()
-for f in "$pmd_dir"/*; do
-	b=${f##*/}
-	case $b in
-	librte_net_vdev_netvsc*|librte_net_mana*)
-		skipped+=("$b")
-		continue
-		;;
-	esac
-	ln -s "$work/orig/$b" "$work/pmds/$b"
-done
-echo "# distro plugins hidden: ${skipped[*]:-none}"
+mkdir "$work/sysfs"
+sandbox_links "$pmd_dir" "$work" || exit 1
+echo "# distro plugins hidden: ${SANDBOX_HIDDEN[*]:-none}"
 
 ns=unit-probe-$mode-$$
 unit_netns "$ns" || exit 1
@@ -96,13 +70,8 @@ fi
 
 # The sysfs root is an empty tree: no VMBus, no PCI netdevice; the veths
 # are taken with force=1 whatever the machine's own /sys says.
-unit_run unshare -m --propagation private bash -c '
-	set -e
-	mount --bind "$1" "$2/orig"
-	mount --bind "$2/pmds" "$1"
-	shift 2
-	exec "$@"
-' probe-ns "$pmd_dir" "$work" \
+sandbox_cmd "$pmd_dir" "$work"
+unit_run "${SANDBOX_CMD[@]}" \
 	ip netns exec "$ns" env VDEV_NETVSC_SYSFS_ROOT="$work/sysfs" \
 	"${run[@]}" "${eal[@]}" -- "$plugin" vp0 vp1 "$cycles"
 rc=$?

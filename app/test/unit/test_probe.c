@@ -13,7 +13,6 @@
  *   CYCLES   init/uninit cycles to run (leak and drift check)
  */
 
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -38,6 +37,7 @@
 
 #include "../test_compat.h"
 #include "../test_fds.h"
+#include "../test_maps.h"
 
 #include "unit.h"
 
@@ -50,30 +50,6 @@
 static const char *plugin;
 static const char *iface0;
 static const char *iface1;
-
-/** Print the open file descriptors, to explain a count that changed. */
-static void
-fd_dump(const char *when)
-{
-	char path[PATH_MAX], target[PATH_MAX];
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	ssize_t n;
-
-	if (d == NULL)
-		return;
-	fprintf(stderr, "open fds %s:", when);
-	while ((e = readdir(d)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/proc/self/fd/%s", e->d_name);
-		n = readlink(path, target, sizeof(target) - 1);
-		target[n < 0 ? 0 : n] = '\0';
-		fprintf(stderr, " %s=%s", e->d_name, target);
-	}
-	fputc('\n', stderr);
-	closedir(d);
-}
 
 static struct rte_ether_addr
 mac_of(const char *name)
@@ -114,23 +90,14 @@ check_plugin_mapped(void)
 		perror("/proc/self/maps");
 		exit(1);
 	}
-	while (fgets(line, sizeof(line), maps) != NULL) {
-		char *path = strchr(line, '/');
-		const char *base;
-
-		if (path == NULL)
-			continue;
-		path[strcspn(path, "\n")] = '\0';
-		base = strrchr(path, '/') + 1;
-		if (strncmp(base, "librte_net_vdev_netvsc",
-			    strlen("librte_net_vdev_netvsc")) != 0)
-			continue;
-		if (strcmp(path, real) == 0) {
+	while (test_maps_next(maps, "librte_net_vdev_netvsc", line,
+			      sizeof(line))) {
+		if (strcmp(line, real) == 0) {
 			ours++;
 		} else {
 			others++;
 			fprintf(stderr, "another vdev_netvsc plugin is mapped: %s\n",
-				path);
+				line);
 		}
 	}
 	fclose(maps);
@@ -278,7 +245,8 @@ test_cycles(unsigned int cycles)
 	fds0 = test_fds_count_no_epoll();
 	fds_max = 0;
 	fds_min = INT_MAX;
-	fd_dump("before the cycles");
+	printf("# open fds before the cycles:\n");
+	test_fds_list("#   ");
 	t = now();
 	for (i = 0; i != cycles; ++i) {
 		if (rte_vdev_init(INSTANCE, args) != 0 || ports() != 1)
@@ -293,10 +261,8 @@ test_cycles(unsigned int cycles)
 		fds_max = RTE_MAX(fds_max, fds);
 		fds_min = RTE_MIN(fds_min, fds);
 		if (fds != fds0 && bad_fds++ < 3) {
-			char when[64];
-
-			snprintf(when, sizeof(when), "after cycle %u", i);
-			fd_dump(when);
+			printf("# open fds after cycle %u:\n", i);
+			test_fds_list("#   ");
 		}
 	}
 	t = now() - t;
