@@ -276,7 +276,7 @@ vsc_monitor_ethdev_unregister(struct vdev_netvsc_instance *inst)
  * @param[in, out] inst
  *   The instance, its contexts created.
  * @return
- *   0 or a negative errno.
+ *   0 or a negative errno; on error, as after vdev_netvsc_monitor_stop().
  */
 int
 vdev_netvsc_monitor_start(struct vdev_netvsc_instance *inst)
@@ -287,13 +287,13 @@ vdev_netvsc_monitor_start(struct vdev_netvsc_instance *inst)
 		rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE));
 	if (inst->intr == NULL) {
 		ret = -ENOMEM;
-		goto free_intr;
+		goto stop;
 	}
 	if (rte_intr_fd_set(inst->intr,
 			    vdev_netvsc_nl_monitor_fd(inst->mon)) != 0 ||
 	    rte_intr_type_set(inst->intr, RTE_INTR_HANDLE_EXT) != 0) {
 		ret = -rte_errno;
-		goto free_intr;
+		goto stop;
 	}
 	ret = rte_eth_dev_callback_register(RTE_ETH_ALL, RTE_ETH_EVENT_NEW,
 					    vsc_monitor_ethdev_event, inst);
@@ -302,19 +302,22 @@ vdev_netvsc_monitor_start(struct vdev_netvsc_instance *inst)
 						    RTE_ETH_EVENT_DESTROY,
 						    vsc_monitor_ethdev_event,
 						    inst);
+	if (ret == 0)
+		ret = rte_intr_callback_register(inst->intr, vsc_monitor_intr,
+						 inst);
 	if (ret != 0)
-		goto unregister_ethdev;
-	ret = rte_intr_callback_register(inst->intr, vsc_monitor_intr, inst);
-	if (ret != 0)
-		goto unregister_ethdev;
-	/* a VF offered at creation may not have been written */
+		goto stop;
+	/*
+	 * A VF offered at creation may not have been written. The interrupt
+	 * thread may already handle the link socket: under the lock.
+	 */
+	pthread_mutex_lock(&vdev_netvsc_lock);
 	vsc_monitor_retry_arm(inst);
+	pthread_mutex_unlock(&vdev_netvsc_lock);
 	return 0;
-unregister_ethdev:
-	vsc_monitor_ethdev_unregister(inst);
-free_intr:
-	rte_intr_instance_free(inst->intr);
-	inst->intr = NULL;
+stop:
+	/* an ethdev event may have deferred work to an alarm already */
+	vdev_netvsc_monitor_stop(inst);
 	DRV_LOG(ERR, "%s: cannot listen to events: %s", rte_dev_name(inst->dev),
 		strerror(-ret));
 	return ret;
