@@ -3,9 +3,11 @@
  */
 
 /*
- * Events: link events from netlink keep the snapshot current, ethdev events
- * say when fail-safe takes or drops a VF. Everything runs on the EAL
- * interrupt thread; nothing polls.
+ * Events: link changes, pulled from the netlink monitor, keep the snapshot
+ * current; ethdev events say when fail-safe takes or drops a VF. The work
+ * runs on the EAL interrupt thread under vdev_netvsc_lock: the link
+ * socket's callback, an alarm for each ethdev event, and a retry alarm
+ * every 100 ms while a resync or a pipe write has failed.
  */
 
 #include <errno.h>
@@ -26,7 +28,10 @@
 /** Retry a failed resync or pipe write after this long (us). */
 #define VSC_MONITOR_RETRY_US (100 * 1000)
 
-/** Whether a link event may concern a context: its master or its MAC. */
+/**
+ * Whether a link change may concern a context: its NetVSC, a netdevice
+ * under it or with its MAC (a VF).
+ */
 static bool
 vsc_monitor_relevant(const struct vdev_netvsc_instance *inst,
 		     const struct vdev_netvsc_link *link)
@@ -43,20 +48,18 @@ vsc_monitor_relevant(const struct vdev_netvsc_instance *inst,
 	return false;
 }
 
-/** Update the snapshot with one link event. */
+/** Take one link change into the snapshot. */
 static void
-vsc_monitor_event(const struct vdev_netvsc_link *link, bool removed, void *arg)
+vsc_monitor_update(struct vdev_netvsc_instance *inst,
+		   const struct vdev_netvsc_link_change *change)
 {
-	struct vdev_netvsc_instance *inst = arg;
+	const struct vdev_netvsc_link *link = &change->link;
 	struct vdev_netvsc_netdev *netdev;
 	struct vdev_netvsc_netdev fresh = { .link = *link };
 
-	/* The kernel numbers netdevices from 1: anything else is not one. */
-	if (link->ifindex <= 0)
-		return;
 	inst->events++;
 	netdev = vdev_netvsc_snapshot_find(&inst->snap, link->ifindex);
-	if (removed) {
+	if (change->removed) {
 		if (netdev != NULL)
 			vdev_netvsc_snapshot_del(&inst->snap, link->ifindex);
 		return;
@@ -141,8 +144,9 @@ vsc_monitor_sync(struct vdev_netvsc_instance *inst)
 }
 
 /**
- * The link socket is readable: drain it into the snapshot (or take a fresh
- * one after lost events), then decide each context's VF and act once.
+ * The link socket is readable: take each link change into the snapshot
+ * until the socket is drained (or take a fresh snapshot after lost
+ * changes), then decide each context's VF and act, once for them all.
  * What the interrupt callback does, without the lock or the interrupt
  * thread, so that a test harness can drive it.
  *
@@ -152,19 +156,18 @@ vsc_monitor_sync(struct vdev_netvsc_instance *inst)
 void
 vdev_netvsc_monitor_handle(struct vdev_netvsc_instance *inst)
 {
+	struct vdev_netvsc_link_change change;
 	int ret;
 
-	ret = vdev_netvsc_nl_monitor_read(inst->mon, vsc_monitor_event, inst);
-	if (ret == -ENOBUFS) {
+	while ((ret = vdev_netvsc_nl_monitor_next(inst->mon, &change)) > 0)
+		vsc_monitor_update(inst, &change);
+	if (ret == -ENOBUFS)
 		DRV_LOG(WARNING, "%s: link events lost (socket overrun), taking"
 			" a fresh snapshot", rte_dev_name(inst->dev));
-		/* Drained: whatever comes next is newer than the dump. */
-		vsc_monitor_sync(inst);
-	} else if (ret < 0) {
-		DRV_LOG(ERR, "%s: cannot read link events: %s",
-			rte_dev_name(inst->dev), strerror(-ret));
-	}
-	if (ret != -ENOBUFS && inst->resync_pending)
+	else if (ret < 0)
+		DRV_LOG(ERR, "%s: cannot read link events: %s, taking a fresh"
+			" snapshot", rte_dev_name(inst->dev), strerror(-ret));
+	if (ret < 0 || inst->resync_pending)
 		vsc_monitor_sync(inst);
 	vsc_monitor_apply(inst);
 }
