@@ -37,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -603,13 +604,14 @@ struct vf_state {
 	uint64_t resyncs;
 	bool resync_pending;
 	int mon_fd;
+	int pipe_r;
 	int pipe_w;
 };
 
 static struct vf_state
 vf_state(void)
 {
-	struct vf_state s = { .mon_fd = -1, .pipe_w = -1 };
+	struct vf_state s = { .mon_fd = -1, .pipe_r = -1, .pipe_w = -1 };
 	struct vdev_netvsc_instance *inst;
 	struct vdev_netvsc_ctx *ctx;
 
@@ -627,6 +629,7 @@ vf_state(void)
 		snprintf(s.vf_pci, sizeof(s.vf_pci), "%s", ctx->vf_pci);
 		s.offers = ctx->offers;
 		s.offer_pending = ctx->offer_pending;
+		s.pipe_r = ctx->pipe[0];
 		s.pipe_w = ctx->pipe[1];
 	}
 	pthread_mutex_unlock(&vdev_netvsc_lock);
@@ -1093,7 +1096,8 @@ case_hotplug(void)
 
 /**
  * The monitor's start: it fails after an ethdev event was deferred; a VF
- * line that the pipe refused at the probe is retried.
+ * line that the pipe refused at the probe, or after an ethdev event, is
+ * retried.
  */
 static void
 case_monitor(void)
@@ -1145,6 +1149,36 @@ case_monitor(void)
 	CHECK_INT(log_count(mark, "cannot tell fail-safe about VF"), 1);
 	CHECK_INT(alarm_unlocked, 0);
 	write_fd = -1;
+
+	/*
+	 * Once fail-safe has read the line (at its next hot-plug poll) and
+	 * runs on no VF (there is no such PCI device here), an ethdev event
+	 * makes the driver offer the VF again.
+	 */
+	unit_begin("pipe full after an ethdev event: the line offered again"
+		   " gets through once it drains");
+	for (n = 0; n < wait_ms; n += 10) {
+		int queued = 0;
+
+		if (ioctl(vf_state().pipe_r, FIONREAD, &queued) == 0 &&
+		    queued == 0)
+			break;
+		msleep(10);
+	}
+	CHECK(n < wait_ms, "fail-safe did not read the pipe");
+	write_fd = WRITE_ANY_PIPE;
+	write_fails = -1;
+	write_ok = 0;
+	write_failed = 0;
+	ethdev_event_raise();
+	msleep(300);
+	CHECK(write_failed >= 1, "the line was not offered again");
+	CHECK(vf_state().offer_pending, "no retry pending");
+	write_fails = 0;
+	CHECK(wait_vf(VF_PCI), "VF not offered again once the pipe drained");
+	CHECK_INT(write_ok, 1);
+	write_fd = -1;
+
 	vf_del(VF_PCI);
 	CHECK(wait_vf(NULL), "VF still offered");
 	remove_instance();

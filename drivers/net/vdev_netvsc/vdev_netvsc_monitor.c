@@ -238,6 +238,9 @@ vsc_monitor_ethdev_alarm(void *arg)
 						NULL, &link) == 0;
 		vdev_netvsc_ctx_reoffer(ctx, alive);
 	}
+	/* a line offered again may not have been written */
+	rte_eal_alarm_cancel(vsc_monitor_retry_alarm, inst);
+	vsc_monitor_retry_arm(inst);
 	pthread_mutex_unlock(&vdev_netvsc_lock);
 }
 
