@@ -564,8 +564,10 @@ vsc_monitor_parse(struct nlmsghdr *hdr, struct vdev_netvsc_link_change *change)
  * @return
  *   1 with a change; 0 when the socket is drained; a negative errno when
  *   changes were lost: -ENOBUFS after an overrun of the socket, -ENOMEM,
- *   or a read error. The caller then takes a fresh snapshot: every change
- *   still to come is newer than it, the changes pulled before are older.
+ *   or a read error. The caller then takes a fresh snapshot. After an
+ *   overrun the socket is empty: every change still to come is newer.
+ *   After another error, a change still queued may be older, but any
+ *   later change of its netdevice is queued after it.
  */
 int
 vdev_netvsc_nl_monitor_next(struct vdev_netvsc_nl_monitor *mon,
