@@ -13,14 +13,15 @@
  * (malloc'd memory: the same case under valgrind, fault.sh CASE-valgrind).
  *
  * Faults come from the hook (ENOMEM) and from wrappers: -Wl,--wrap= of
- * write(), open()/open64(), rte_eal_hotplug_add() and
+ * write(), open()/open64(), rte_eal_hotplug_add(),
+ * rte_intr_callback_register(), rte_eal_alarm_set() and
  * vdev_netvsc_nl_tc_check() (calls from the driver's objects), and
  * recvmsg() defined here, which libnl's calls resolve to.
  *
  * Usage: fault_test EAL_ARGS... -- WORKDIR CASE
- *   CASE  enomem-probe | enomem-event | netlink | pipe | hotplug | tap |
- *         sysfs | vfprobe | cycles (plain probe/remove cycles: fds and
- *         heap printed)
+ *   CASE  enomem-probe | enomem-event | netlink | pipe | hotplug | monitor |
+ *         tap | sysfs | vfprobe | cycles (plain probe/remove cycles: fds
+ *         and heap printed)
  */
 
 #include <dirent.h>
@@ -36,18 +37,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <ethdev_driver.h>
+#include <rte_alarm.h>
 #include <rte_bus_vdev.h>
 #include <rte_dev.h>
 #include <rte_devargs.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
+#include <rte_interrupts.h>
 #include <rte_log.h>
 #include <rte_malloc.h>
 
@@ -199,22 +204,44 @@ int __real_rte_eal_hotplug_add(const char *bus, const char *name,
 			       const char *args);
 int __wrap_rte_eal_hotplug_add(const char *bus, const char *name,
 			       const char *args);
+int __real_rte_intr_callback_register(const struct rte_intr_handle *intr,
+				      rte_intr_callback_fn cb, void *arg);
+int __wrap_rte_intr_callback_register(const struct rte_intr_handle *intr,
+				      rte_intr_callback_fn cb, void *arg);
+int __real_rte_eal_alarm_set(uint64_t us, rte_eal_alarm_callback cb,
+			     void *arg);
+int __wrap_rte_eal_alarm_set(uint64_t us, rte_eal_alarm_callback cb,
+			     void *arg);
 int __real_vdev_netvsc_nl_tc_check(char *missing, size_t size);
 int __wrap_vdev_netvsc_nl_tc_check(char *missing, size_t size);
 ssize_t recvmsg(int fd, struct msghdr *msg, int flags);
 
-/* write(): EAGAIN on one fd while armed; what got through, recorded */
+/* write(): EAGAIN on one fd (or every pipe) while armed; what got
+ * through, recorded
+ */
+#define WRITE_ANY_PIPE (-2)
 static int write_fd = -1;
 static int write_fails; /* writes left to fail, -1: all */
 static unsigned int write_failed, write_ok;
 static char write_last[VDEV_NETVSC_LINE_LEN];
 
+static bool
+write_watched(int fd)
+{
+	struct stat st;
+
+	if (write_fd == WRITE_ANY_PIPE)
+		return fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode);
+	return fd == write_fd;
+}
+
 ssize_t
 __wrap_write(int fd, const void *buf, size_t n)
 {
+	bool watched = write_watched(fd);
 	ssize_t ret;
 
-	if (fd == write_fd && write_fails != 0) {
+	if (watched && write_fails != 0) {
 		if (write_fails > 0)
 			write_fails--;
 		write_failed++;
@@ -222,7 +249,7 @@ __wrap_write(int fd, const void *buf, size_t n)
 		return -1;
 	}
 	ret = __real_write(fd, buf, n);
-	if (fd == write_fd && ret > 0) {
+	if (watched && ret > 0) {
 		write_ok++;
 		snprintf(write_last, sizeof(write_last), "%.*s", (int)ret,
 			 (const char *)buf);
@@ -292,6 +319,66 @@ __wrap_rte_eal_hotplug_add(const char *bus, const char *name,
 		return -EIO;
 	}
 	return __real_rte_eal_hotplug_add(bus, name, args);
+}
+
+/*
+ * rte_eal_alarm_set() from the driver: each alarm later by alarm_extra_us
+ * while set; the deferral of ethdev events (the alarm set while the test
+ * raises one) recorded; any other alarm set while vdev_netvsc_lock is
+ * free, counted (the monitor's retry must be armed under the lock).
+ */
+static uint64_t alarm_extra_us;
+static bool ethdev_raising;
+static rte_eal_alarm_callback ethdev_alarm_cb;
+static void *ethdev_alarm_arg;
+static unsigned int alarm_unlocked;
+
+int
+__wrap_rte_eal_alarm_set(uint64_t us, rte_eal_alarm_callback cb, void *arg)
+{
+	if (ethdev_raising) {
+		ethdev_alarm_cb = cb;
+		ethdev_alarm_arg = arg;
+	} else if (cb != ethdev_alarm_cb &&
+		   pthread_mutex_trylock(&vdev_netvsc_lock) == 0) {
+		/* free: nobody holds it (EBUSY could be anyone) */
+		pthread_mutex_unlock(&vdev_netvsc_lock);
+		__atomic_add_fetch(&alarm_unlocked, 1, __ATOMIC_ACQ_REL);
+	}
+	return __real_rte_eal_alarm_set(us + alarm_extra_us, cb, arg);
+}
+
+/** An ethdev port created and destroyed: RTE_ETH_EVENT_NEW, _DESTROY. */
+static void
+ethdev_event_raise(void)
+{
+	struct rte_eth_dev *dev;
+
+	ethdev_raising = true;
+	dev = rte_eth_dev_allocate("fault_ethdev_event");
+	if (dev != NULL) {
+		rte_eth_dev_probing_finish(dev);
+		rte_eth_dev_release_port(dev);
+	}
+	ethdev_raising = false;
+	CHECK(dev != NULL, "cannot create an ethdev port");
+}
+
+/*
+ * rte_intr_callback_register() from the driver: while armed, raises an
+ * ethdev event (the driver listens to them by then), then fails
+ */
+static int intr_fail;
+
+int
+__wrap_rte_intr_callback_register(const struct rte_intr_handle *intr,
+				  rte_intr_callback_fn cb, void *arg)
+{
+	if (intr_fail == 0)
+		return __real_rte_intr_callback_register(intr, cb, arg);
+	intr_fail--;
+	ethdev_event_raise();
+	return -EIO;
 }
 
 /* the tap check: "tap works" in the tap case, whatever the kernel */
@@ -532,13 +619,14 @@ struct vf_state {
 	uint64_t resyncs;
 	bool resync_pending;
 	int mon_fd;
+	int pipe_r;
 	int pipe_w;
 };
 
 static struct vf_state
 vf_state(void)
 {
-	struct vf_state s = { .mon_fd = -1, .pipe_w = -1 };
+	struct vf_state s = { .mon_fd = -1, .pipe_r = -1, .pipe_w = -1 };
 	struct vdev_netvsc_instance *inst;
 	struct vdev_netvsc_ctx *ctx;
 
@@ -556,6 +644,7 @@ vf_state(void)
 		snprintf(s.vf_pci, sizeof(s.vf_pci), "%s", ctx->vf_pci);
 		s.offers = ctx->offers;
 		s.offer_pending = ctx->offer_pending;
+		s.pipe_r = ctx->pipe[0];
 		s.pipe_w = ctx->pipe[1];
 	}
 	pthread_mutex_unlock(&vdev_netvsc_lock);
@@ -1048,6 +1137,99 @@ tap_failure_leak(void)
 	return leak;
 }
 
+/**
+ * The monitor's start: it fails after an ethdev event was deferred; a VF
+ * line that the pipe refused at the probe, or after an ethdev event, is
+ * retried.
+ */
+static void
+case_monitor(void)
+{
+	char args[256];
+	size_t mark;
+	int n;
+
+	warm_up(args, sizeof(args));
+
+	unit_begin("interrupt callback refused after an ethdev event");
+	mark = log_mark();
+	/* deferred ethdev events wait long enough to be seen pending */
+	alarm_extra_us = 2 * 1000 * 1000;
+	intr_fail = 1;
+	CHECK_INT(probe(), -EIO);
+	CHECK_INT(intr_fail, 0);
+	CHECK(ethdev_alarm_cb != NULL, "no ethdev event deferred");
+	/* what the driver left pending on the instance it freed */
+	n = ethdev_alarm_cb != NULL ?
+		rte_eal_alarm_cancel(ethdev_alarm_cb, ethdev_alarm_arg) : 0;
+	alarm_extra_us = 0;
+	CHECK_INT(n, 0);
+	CHECK_INT(log_count(mark, "cannot listen to events: Input/output"
+			    " error"), 1);
+	CHECK(!vf_state().listed, "instance listed");
+	CHECK(strcmp(port_devargs(), "") == 0, "a port is left");
+	check_flat("interrupt callback refused");
+	check_probe_works("after the interrupt callback was refused", args);
+	check_flat("after the interrupt callback was refused");
+	if (unit_failed != 0)
+		log_dump(mark);
+
+	unit_begin("pipe full at the probe: the VF gets through once it drains");
+	mark = log_mark();
+	alarm_unlocked = 0;
+	vf_add(VF_PCI);
+	write_fd = WRITE_ANY_PIPE;
+	write_fails = -1;
+	write_ok = 0;
+	write_failed = 0;
+	CHECK_INT(probe(), 0);
+	msleep(300); /* the retry alarm fails too, and again */
+	CHECK(write_failed >= 2, "the line was tried %u times", write_failed);
+	CHECK(vf_state().offer_pending, "no retry pending");
+	write_fails = 0; /* the pipe drains */
+	CHECK(wait_vf(VF_PCI), "VF not offered once the pipe drained");
+	CHECK_INT(write_ok, 1);
+	CHECK_INT(log_count(mark, "cannot tell fail-safe about VF"), 1);
+	CHECK_INT(alarm_unlocked, 0);
+	write_fd = -1;
+
+	/*
+	 * Once fail-safe has read the line (at its next hot-plug poll) and
+	 * runs on no VF (there is no such PCI device here), an ethdev event
+	 * makes the driver offer the VF again.
+	 */
+	unit_begin("pipe full after an ethdev event: the line offered again"
+		   " gets through once it drains");
+	for (n = 0; n < wait_ms; n += 10) {
+		int queued = 0;
+
+		if (ioctl(vf_state().pipe_r, FIONREAD, &queued) == 0 &&
+		    queued == 0)
+			break;
+		msleep(10);
+	}
+	CHECK(n < wait_ms, "fail-safe did not read the pipe");
+	write_fd = WRITE_ANY_PIPE;
+	write_fails = -1;
+	write_ok = 0;
+	write_failed = 0;
+	ethdev_event_raise();
+	msleep(300);
+	CHECK(write_failed >= 1, "the line was not offered again");
+	CHECK(vf_state().offer_pending, "no retry pending");
+	write_fails = 0;
+	CHECK(wait_vf(VF_PCI), "VF not offered again once the pipe drained");
+	CHECK_INT(write_ok, 1);
+	write_fd = -1;
+
+	vf_del(VF_PCI);
+	CHECK(wait_vf(NULL), "VF still offered");
+	remove_instance();
+	check_flat("pipe full at the probe");
+	if (unit_failed != 0)
+		log_dump(mark);
+}
+
 /** The tap sub-device fails (no usable /dev/net/tun). */
 static void
 case_tap(void)
@@ -1275,6 +1457,7 @@ static const struct {
 	{ "netlink", case_netlink },
 	{ "pipe", case_pipe },
 	{ "hotplug", case_hotplug },
+	{ "monitor", case_monitor },
 	{ "tap", case_tap },
 	{ "sysfs", case_sysfs },
 };

@@ -5,8 +5,8 @@
 /*
  * fuzz_link: the link-event path, from raw netlink datagrams to the pipe.
  * Each input is read by the monitor's socket as the EAL interrupt thread
- * would (vdev_netvsc_monitor_handle(): read, update the snapshot, decide,
- * act), on an instance built in memory: a snapshot taken at start, one
+ * would (vdev_netvsc_monitor_handle(): pull each link change into the
+ * snapshot, decide, act), on an instance built in memory: a snapshot taken at start, one
  * context with a real pipe per NetVSC selected, no fail-safe port.
  *
  * Netlink without the kernel: this executable defines recvmsg() and
@@ -50,7 +50,6 @@
  * not ask again). After each input: no fd left open.
  */
 
-#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -219,7 +218,7 @@ queue_recvmsg(struct queue *q, struct msghdr *msg, int flags)
 	return (flags & MSG_TRUNC) ? (ssize_t)d->len : (ssize_t)n;
 }
 
-/* the driver peeks at the monitor's socket with recv() */
+/* the driver peeks at and drains the monitor's socket with recv() */
 ssize_t
 recv(int fd, void *buf, size_t len, int flags)
 {

@@ -8,7 +8,9 @@
  * CAP_NET_ADMIN may send any datagram to the monitor's address: empty
  * ones, ones that hold no whole message, forged link messages. None of
  * them may hide a kernel event that follows, nor pass for one, and each
- * read must leave the socket drained. Needs root (77 otherwise).
+ * pull to the end must leave the socket drained. Then the changes of a
+ * netdevice created and deleted, and an overrun. Needs root (77
+ * otherwise).
  */
 
 #include <errno.h>
@@ -17,6 +19,7 @@
 #include <net/if.h>
 #include <sched.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -28,26 +31,32 @@
 
 int vdev_netvsc_logtype __attribute__((weak));
 
-/** What the monitor reported in one read. */
+/** What the monitor handed out until drained. */
 struct seen {
 	unsigned int events;
 	unsigned int lo; /**< events of lo, the kernel's */
 	unsigned int forged; /**< events of the forged ifindex */
+	unsigned int veth; /**< events of VETH */
+	unsigned int veth_removed; /**< of them, removals */
 };
 
 #define FORGED_IFINDEX 4242
+#define VETH "vmon0"
 
 static void
-record(const struct vdev_netvsc_link *link, bool removed __rte_unused,
-       void *arg)
+record(const struct vdev_netvsc_link_change *change, struct seen *seen)
 {
-	struct seen *seen = arg;
+	const struct vdev_netvsc_link *link = &change->link;
 
 	seen->events++;
 	if (strcmp(link->name, "lo") == 0)
 		seen->lo++;
 	if (link->ifindex == FORGED_IFINDEX)
 		seen->forged++;
+	if (strcmp(link->name, VETH) == 0) {
+		seen->veth++;
+		seen->veth_removed += change->removed;
+	}
 }
 
 /**
@@ -109,12 +118,17 @@ lo_set(int up)
 		close(fd);
 }
 
-/** Read the monitor until it says drained; the result of the last read. */
+/** Pull changes until drained or an error; the result of the last pull. */
 static int
 read_all(struct vdev_netvsc_nl_monitor *mon, struct seen *seen)
 {
+	struct vdev_netvsc_link_change change;
+	int ret;
+
 	memset(seen, 0, sizeof(*seen));
-	return vdev_netvsc_nl_monitor_read(mon, record, seen);
+	while ((ret = vdev_netvsc_nl_monitor_next(mon, &change)) > 0)
+		record(&change, seen);
+	return ret;
 }
 
 /** Nothing left on the socket: a poll would not wake the thread again. */
@@ -203,6 +217,45 @@ main(void)
 	ret = read_all(mon, &seen);
 	CHECK(ret == 0 && seen.events == 0, "read %d, %u events", ret,
 	      seen.events);
+
+	unit_begin("a netdevice created, then deleted");
+	if (system("ip link add " VETH " type veth peer name " VETH "p") != 0) {
+		printf("# no veth here: skipped\n");
+	} else {
+		ret = read_all(mon, &seen);
+		CHECK(ret == 0, "read: %d", ret);
+		CHECK(seen.veth >= 1 && seen.veth_removed == 0,
+		      "creation: %u events, %u removals", seen.veth,
+		      seen.veth_removed);
+		CHECK(system("ip link del " VETH) == 0, "ip link del");
+		ret = read_all(mon, &seen);
+		CHECK(ret == 0, "read: %d", ret);
+		CHECK(seen.veth_removed == 1, "deletion: %u removals, expected 1",
+		      seen.veth_removed);
+		CHECK(drained(mon), "socket drained");
+	}
+
+	unit_begin("an overrun: reported once, the socket emptied");
+	{
+		int one = 1, i;
+
+		CHECK(setsockopt(vdev_netvsc_nl_monitor_fd(mon), SOL_SOCKET,
+				 SO_RCVBUF, &one, sizeof(one)) == 0,
+		      "SO_RCVBUF: %s", strerror(errno));
+		for (i = 0; i != 64; ++i) {
+			up = !up;
+			lo_set(up);
+		}
+		ret = read_all(mon, &seen);
+		CHECK(ret == -ENOBUFS, "read: %d, expected -ENOBUFS", ret);
+		CHECK(seen.lo < 64, "%u events of 64 made it", seen.lo);
+		CHECK(drained(mon), "socket not emptied after the overrun");
+		up = !up;
+		lo_set(up);
+		ret = read_all(mon, &seen);
+		CHECK(ret == 0 && seen.lo == 1,
+		      "after it: read %d, lo %u (1 expected)", ret, seen.lo);
+	}
 
 	close(sender);
 	vdev_netvsc_nl_monitor_close(mon);

@@ -3,9 +3,11 @@
  */
 
 /*
- * Events: link events from netlink keep the snapshot current, ethdev events
- * say when fail-safe takes or drops a VF. Everything runs on the EAL
- * interrupt thread; nothing polls.
+ * Events: link changes, pulled from the netlink monitor, keep the snapshot
+ * current; ethdev events say when fail-safe takes or drops a VF. The work
+ * runs on the EAL interrupt thread under vdev_netvsc_lock: the link
+ * socket's callback, an alarm for each ethdev event, and a retry alarm
+ * every 100 ms while a resync or a pipe write has failed.
  */
 
 #include <errno.h>
@@ -26,7 +28,10 @@
 /** Retry a failed resync or pipe write after this long (us). */
 #define VSC_MONITOR_RETRY_US (100 * 1000)
 
-/** Whether a link event may concern a context: its master or its MAC. */
+/**
+ * Whether a link change may concern a context: its NetVSC, a netdevice
+ * under it or with its MAC (a VF).
+ */
 static bool
 vsc_monitor_relevant(const struct vdev_netvsc_instance *inst,
 		     const struct vdev_netvsc_link *link)
@@ -43,20 +48,18 @@ vsc_monitor_relevant(const struct vdev_netvsc_instance *inst,
 	return false;
 }
 
-/** Update the snapshot with one link event. */
+/** Take one link change into the snapshot. */
 static void
-vsc_monitor_event(const struct vdev_netvsc_link *link, bool removed, void *arg)
+vsc_monitor_update(struct vdev_netvsc_instance *inst,
+		   const struct vdev_netvsc_link_change *change)
 {
-	struct vdev_netvsc_instance *inst = arg;
+	const struct vdev_netvsc_link *link = &change->link;
 	struct vdev_netvsc_netdev *netdev;
 	struct vdev_netvsc_netdev fresh = { .link = *link };
 
-	/* The kernel numbers netdevices from 1: anything else is not one. */
-	if (link->ifindex <= 0)
-		return;
 	inst->events++;
 	netdev = vdev_netvsc_snapshot_find(&inst->snap, link->ifindex);
-	if (removed) {
+	if (change->removed) {
 		if (netdev != NULL)
 			vdev_netvsc_snapshot_del(&inst->snap, link->ifindex);
 		return;
@@ -141,8 +144,9 @@ vsc_monitor_sync(struct vdev_netvsc_instance *inst)
 }
 
 /**
- * The link socket is readable: drain it into the snapshot (or take a fresh
- * one after lost events), then decide each context's VF and act once.
+ * The link socket is readable: take each link change into the snapshot
+ * until the socket is drained (or take a fresh snapshot after lost
+ * changes), then decide each context's VF and act, once for them all.
  * What the interrupt callback does, without the lock or the interrupt
  * thread, so that a test harness can drive it.
  *
@@ -152,19 +156,18 @@ vsc_monitor_sync(struct vdev_netvsc_instance *inst)
 void
 vdev_netvsc_monitor_handle(struct vdev_netvsc_instance *inst)
 {
+	struct vdev_netvsc_link_change change;
 	int ret;
 
-	ret = vdev_netvsc_nl_monitor_read(inst->mon, vsc_monitor_event, inst);
-	if (ret == -ENOBUFS) {
+	while ((ret = vdev_netvsc_nl_monitor_next(inst->mon, &change)) > 0)
+		vsc_monitor_update(inst, &change);
+	if (ret == -ENOBUFS)
 		DRV_LOG(WARNING, "%s: link events lost (socket overrun), taking"
 			" a fresh snapshot", rte_dev_name(inst->dev));
-		/* Drained: whatever comes next is newer than the dump. */
-		vsc_monitor_sync(inst);
-	} else if (ret < 0) {
-		DRV_LOG(ERR, "%s: cannot read link events: %s",
-			rte_dev_name(inst->dev), strerror(-ret));
-	}
-	if (ret != -ENOBUFS && inst->resync_pending)
+	else if (ret < 0)
+		DRV_LOG(ERR, "%s: cannot read link events: %s, taking a fresh"
+			" snapshot", rte_dev_name(inst->dev), strerror(-ret));
+	if (ret < 0 || inst->resync_pending)
 		vsc_monitor_sync(inst);
 	vsc_monitor_apply(inst);
 }
@@ -235,6 +238,9 @@ vsc_monitor_ethdev_alarm(void *arg)
 						NULL, &link) == 0;
 		vdev_netvsc_ctx_reoffer(ctx, alive);
 	}
+	/* a line offered again may not have been written */
+	rte_eal_alarm_cancel(vsc_monitor_retry_alarm, inst);
+	vsc_monitor_retry_arm(inst);
 	pthread_mutex_unlock(&vdev_netvsc_lock);
 }
 
@@ -276,7 +282,7 @@ vsc_monitor_ethdev_unregister(struct vdev_netvsc_instance *inst)
  * @param[in, out] inst
  *   The instance, its contexts created.
  * @return
- *   0 or a negative errno.
+ *   0 or a negative errno; on error, as after vdev_netvsc_monitor_stop().
  */
 int
 vdev_netvsc_monitor_start(struct vdev_netvsc_instance *inst)
@@ -287,13 +293,13 @@ vdev_netvsc_monitor_start(struct vdev_netvsc_instance *inst)
 		rte_intr_instance_alloc(RTE_INTR_INSTANCE_F_PRIVATE));
 	if (inst->intr == NULL) {
 		ret = -ENOMEM;
-		goto free_intr;
+		goto stop;
 	}
 	if (rte_intr_fd_set(inst->intr,
 			    vdev_netvsc_nl_monitor_fd(inst->mon)) != 0 ||
 	    rte_intr_type_set(inst->intr, RTE_INTR_HANDLE_EXT) != 0) {
 		ret = -rte_errno;
-		goto free_intr;
+		goto stop;
 	}
 	ret = rte_eth_dev_callback_register(RTE_ETH_ALL, RTE_ETH_EVENT_NEW,
 					    vsc_monitor_ethdev_event, inst);
@@ -302,19 +308,22 @@ vdev_netvsc_monitor_start(struct vdev_netvsc_instance *inst)
 						    RTE_ETH_EVENT_DESTROY,
 						    vsc_monitor_ethdev_event,
 						    inst);
+	if (ret == 0)
+		ret = rte_intr_callback_register(inst->intr, vsc_monitor_intr,
+						 inst);
 	if (ret != 0)
-		goto unregister_ethdev;
-	ret = rte_intr_callback_register(inst->intr, vsc_monitor_intr, inst);
-	if (ret != 0)
-		goto unregister_ethdev;
-	/* a VF offered at creation may not have been written */
+		goto stop;
+	/*
+	 * A VF offered at creation may not have been written. The interrupt
+	 * thread may already handle the link socket: under the lock.
+	 */
+	pthread_mutex_lock(&vdev_netvsc_lock);
 	vsc_monitor_retry_arm(inst);
+	pthread_mutex_unlock(&vdev_netvsc_lock);
 	return 0;
-unregister_ethdev:
-	vsc_monitor_ethdev_unregister(inst);
-free_intr:
-	rte_intr_instance_free(inst->intr);
-	inst->intr = NULL;
+stop:
+	/* an ethdev event may have deferred work to an alarm already */
+	vdev_netvsc_monitor_stop(inst);
 	DRV_LOG(ERR, "%s: cannot listen to events: %s", rte_dev_name(inst->dev),
 		strerror(-ret));
 	return ret;

@@ -55,12 +55,13 @@ struct vdev_netvsc_nl {
 	bool strict; /**< the kernel filters dumps by ifindex */
 };
 
-/** A socket subscribed to link events. */
+/** A socket subscribed to link events, and the datagram being read. */
 struct vdev_netvsc_nl_monitor {
 	struct nl_sock *sk; /**< RTNLGRP_LINK member, non-blocking */
-	vdev_netvsc_nl_event_cb *cb; /**< set during a read */
-	void *arg; /**< its argument */
-	bool removed; /**< the message being parsed is RTM_DELLINK */
+	void *buf; /**< the kernel's last datagram */
+	size_t size; /**< bytes allocated at buf */
+	struct nlmsghdr *msg; /**< its next message to hand out */
+	int left; /**< bytes of it from msg on, 0 when read out */
 };
 
 /** Map a libnl error code to a negative errno. */
@@ -392,33 +393,208 @@ vdev_netvsc_nl_routed(struct vdev_netvsc_nl *nl, int ifindex)
 }
 
 /*
- * Link monitor.
+ * Link monitor: the caller pulls one link change at a time. Each datagram
+ * of the kernel is read whole into the monitor's buffer, then its
+ * messages are handed out one by one, each parsed by libnl.
  */
 
-static void
-vsc_monitor_obj(struct nl_object *obj, void *opaque)
-{
-	struct vdev_netvsc_nl_monitor *mon = opaque;
-	struct vdev_netvsc_link link;
+/** Room for a typical link message; the buffer grows for bigger ones. */
+#define VSC_MONITOR_BUF_SIZE 4096
 
-	vsc_link_fill((struct rtnl_link *)obj, &link);
-	mon->cb(&link, mon->removed, mon->arg);
+/**
+ * Size of the datagram at the head of the monitor's socket, read without
+ * taking it.
+ *
+ * @return
+ *   Its size in bytes (0 for an empty one), or a negative errno: -EAGAIN
+ *   when the socket holds nothing, -ENOBUFS once after an overrun.
+ */
+static ssize_t
+vsc_monitor_peek(struct vdev_netvsc_nl_monitor *mon)
+{
+	char byte;
+	ssize_t n;
+
+	n = recv(nl_socket_get_fd(mon->sk), &byte, sizeof(byte),
+		 MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+	return n < 0 ? -errno : n;
 }
 
-static int
-vsc_monitor_valid(struct nl_msg *msg, void *opaque)
+/**
+ * Drop every datagram of the socket. After an overrun they are all older
+ * than the snapshot the caller takes next: reading them would only undo
+ * it for a while.
+ */
+static void
+vsc_monitor_drain(struct vdev_netvsc_nl_monitor *mon)
 {
-	struct vdev_netvsc_nl_monitor *mon = opaque;
-	int type = nlmsg_hdr(msg)->nlmsg_type;
+	int fd = nl_socket_get_fd(mon->sk);
+	char byte;
 
-	/* The kernel's (port 0) only: a process may send to this socket too. */
-	if (nlmsg_get_src(msg)->nl_pid != 0)
-		return NL_SKIP;
-	if (type != RTM_NEWLINK && type != RTM_DELLINK)
-		return NL_SKIP;
-	mon->removed = type == RTM_DELLINK;
-	nl_msg_parse(msg, vsc_monitor_obj, mon);
-	return NL_OK;
+	/* another overrun (ENOBUFS) may come meanwhile: keep going */
+	while (recv(fd, &byte, sizeof(byte), MSG_DONTWAIT) >= 0 ||
+	       errno == EINTR || errno == ENOBUFS)
+		;
+}
+
+/** Make the buffer hold @p size bytes. */
+static int
+vsc_monitor_room(struct vdev_netvsc_nl_monitor *mon, size_t size)
+{
+	void *buf;
+
+	if (size <= mon->size)
+		return 0;
+	buf = VSC_ALLOC(NULL, realloc(mon->buf, size));
+	if (buf == NULL)
+		return -ENOMEM;
+	mon->buf = buf;
+	mon->size = size;
+	return 0;
+}
+
+/**
+ * Read the next datagram of the kernel into the buffer. Those of other
+ * senders are dropped: any local process may send to the monitor.
+ *
+ * @return
+ *   1 with a datagram (maybe empty), 0 when the socket is empty, or a
+ *   negative errno: -ENOBUFS after an overrun (the socket then emptied),
+ *   -ENOMEM when a datagram too big for the buffer was dropped.
+ */
+static int
+vsc_monitor_recv(struct vdev_netvsc_nl_monitor *mon)
+{
+	struct sockaddr_nl src;
+	struct iovec iov;
+	struct msghdr msg = {
+		.msg_name = &src,
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+	};
+	ssize_t n;
+	char byte;
+
+	for (;;) {
+		/* Sized first: recvmsg() would cut a datagram too big. */
+		n = vsc_monitor_peek(mon);
+		if (n >= 0 && vsc_monitor_room(mon, n) != 0) {
+			if (recv(nl_socket_get_fd(mon->sk), &byte,
+				 sizeof(byte), MSG_DONTWAIT) < 0)
+				DRV_LOG(DEBUG, "link monitor: dropping a"
+					" datagram: %s", strerror(errno));
+			return -ENOMEM;
+		}
+		if (n >= 0) {
+			iov.iov_base = mon->buf;
+			iov.iov_len = mon->size;
+			msg.msg_namelen = sizeof(src);
+			n = recvmsg(nl_socket_get_fd(mon->sk), &msg,
+				    MSG_DONTWAIT);
+			if (n < 0)
+				n = -errno;
+		}
+		if (n == -EINTR)
+			continue;
+		if (n == -EAGAIN)
+			return 0;
+		if (n == -ENOBUFS)
+			vsc_monitor_drain(mon);
+		if (n < 0)
+			return n;
+		if (msg.msg_namelen < sizeof(src) || src.nl_pid != 0 ||
+		    (msg.msg_flags & MSG_TRUNC) != 0)
+			continue;
+		mon->msg = mon->buf;
+		mon->left = n;
+		return 1;
+	}
+}
+
+/** nl_msg_parse()'s callback: the link it parsed, as a plain struct. */
+static void
+vsc_monitor_parsed(struct nl_object *obj, void *arg)
+{
+	vsc_link_fill((struct rtnl_link *)obj, arg);
+}
+
+/**
+ * Parse one message of a datagram with libnl.
+ *
+ * @return
+ *   1 for a link change of a netdevice, 0 for a message to skip (not a
+ *   link message, or one libnl cannot parse), -ENOMEM.
+ */
+static int
+vsc_monitor_parse(struct nlmsghdr *hdr, struct vdev_netvsc_link_change *change)
+{
+	struct nl_msg *msg;
+	int ret;
+
+	if (hdr->nlmsg_type != RTM_NEWLINK && hdr->nlmsg_type != RTM_DELLINK)
+		return 0;
+	msg = VSC_ALLOC(NULL, nlmsg_convert(hdr));
+	if (msg == NULL)
+		return -ENOMEM;
+	/* libnl picks its link parser by protocol and message type */
+	nlmsg_set_proto(msg, NETLINK_ROUTE);
+	memset(change, 0, sizeof(*change));
+	ret = VSC_ALLOC(-NLE_NOMEM,
+			nl_msg_parse(msg, vsc_monitor_parsed, &change->link));
+	nlmsg_free(msg);
+	if (ret == -NLE_NOMEM)
+		return -ENOMEM;
+	if (ret < 0)
+		DRV_LOG(DEBUG, "link monitor: message skipped: %s",
+			nl_geterror(ret));
+	/* the kernel numbers netdevices from 1: anything else is none */
+	if (ret < 0 || change->link.ifindex <= 0)
+		return 0;
+	change->removed = hdr->nlmsg_type == RTM_DELLINK;
+	return 1;
+}
+
+/**
+ * Take the next link change, without blocking.
+ *
+ * @param[in, out] mon
+ *   The monitor.
+ * @param[out] change
+ *   The change, when 1 is returned.
+ * @return
+ *   1 with a change; 0 when the socket is drained; a negative errno when
+ *   changes were lost: -ENOBUFS after an overrun of the socket, -ENOMEM,
+ *   or a read error. The caller then takes a fresh snapshot. After an
+ *   overrun the socket is empty: every change still to come is newer.
+ *   After another error, a change still queued may be older, but any
+ *   later change of its netdevice is queued after it.
+ */
+int
+vdev_netvsc_nl_monitor_next(struct vdev_netvsc_nl_monitor *mon,
+			    struct vdev_netvsc_link_change *change)
+{
+	int ret;
+
+	for (;;) {
+		while (nlmsg_ok(mon->msg, mon->left)) {
+			struct nlmsghdr *hdr = mon->msg;
+
+			mon->msg = nlmsg_next(hdr, &mon->left);
+			ret = vsc_monitor_parse(hdr, change);
+			if (ret > 0)
+				return ret;
+			if (ret < 0) {
+				/* older than the fresh snapshot to come */
+				mon->left = 0;
+				return ret;
+			}
+		}
+		/* a message cut short ends its datagram */
+		mon->left = 0;
+		ret = vsc_monitor_recv(mon);
+		if (ret <= 0)
+			return ret;
+	}
 }
 
 /**
@@ -438,13 +614,13 @@ vdev_netvsc_nl_monitor_open(void)
 		rte_errno = ENOMEM;
 		return NULL;
 	}
+	if (vsc_monitor_room(mon, VSC_MONITOR_BUF_SIZE) != 0) {
+		rte_errno = ENOMEM;
+		goto free_mon;
+	}
 	mon->sk = vsc_nl_socket();
 	if (mon->sk == NULL)
 		goto free_mon;
-	/* Events carry no sequence number of ours. */
-	nl_socket_disable_seq_check(mon->sk);
-	nl_socket_modify_cb(mon->sk, NL_CB_VALID, NL_CB_CUSTOM,
-			    vsc_monitor_valid, mon);
 	ret = nl_socket_add_membership(mon->sk, RTNLGRP_LINK);
 	if (ret == 0)
 		ret = nl_socket_set_nonblocking(mon->sk);
@@ -459,6 +635,7 @@ vdev_netvsc_nl_monitor_open(void)
 free_sock:
 	nl_socket_free(mon->sk);
 free_mon:
+	free(mon->buf);
 	free(mon);
 	return NULL;
 }
@@ -470,6 +647,7 @@ vdev_netvsc_nl_monitor_close(struct vdev_netvsc_nl_monitor *mon)
 	if (mon == NULL)
 		return;
 	nl_socket_free(mon->sk);
+	free(mon->buf);
 	free(mon);
 }
 
@@ -478,102 +656,6 @@ int
 vdev_netvsc_nl_monitor_fd(const struct vdev_netvsc_nl_monitor *mon)
 {
 	return nl_socket_get_fd(mon->sk);
-}
-
-/**
- * Size of the datagram at the head of the monitor's socket, read without
- * taking it. libnl cannot tell an empty datagram, or one that holds no
- * whole message, from an empty socket: both read as 0 messages. Asking
- * first keeps each read to one known datagram.
- *
- * @return
- *   Its size in bytes (0 for an empty one), or a negative errno: -EAGAIN
- *   when the socket holds nothing, -ENOBUFS once after an overrun.
- */
-static ssize_t
-vsc_monitor_peek(struct vdev_netvsc_nl_monitor *mon)
-{
-	char byte;
-	ssize_t n;
-
-	n = recv(nl_socket_get_fd(mon->sk), &byte, sizeof(byte),
-		 MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
-	return n < 0 ? -errno : n;
-}
-
-/** Drop the datagram at the head of the socket (an empty one). */
-static void
-vsc_monitor_discard(struct vdev_netvsc_nl_monitor *mon)
-{
-	char byte;
-
-	if (recv(nl_socket_get_fd(mon->sk), &byte, sizeof(byte),
-		 MSG_DONTWAIT) < 0)
-		DRV_LOG(DEBUG, "link monitor: dropping an empty datagram: %s",
-			strerror(errno));
-}
-
-/**
- * Handle every pending link event, without blocking.
- *
- * @param[in] mon
- *   The monitor.
- * @param[in] cb
- *   Called with each link event.
- * @param[in] arg
- *   Passed to @p cb.
- * @return
- *   0 when drained; -ENOBUFS when drained but the kernel dropped events
- *   (resync from a fresh snapshot); another negative errno on error.
- */
-int
-vdev_netvsc_nl_monitor_read(struct vdev_netvsc_nl_monitor *mon,
-			    vdev_netvsc_nl_event_cb *cb, void *arg)
-{
-	struct nl_cb *handlers = nl_socket_get_cb(mon->sk); /* takes a ref */
-	bool lost = false;
-	ssize_t size;
-	int ret = 0;
-
-	mon->cb = cb;
-	mon->arg = arg;
-	/*
-	 * One datagram per turn, until the socket is empty (EAGAIN). An
-	 * overrun (ENOBUFS; NLE_NOMEM from libnl) is reported once, and the
-	 * kernel reports no further drop until the queue has been emptied:
-	 * so drain it all, then let the caller resync.
-	 */
-	for (;;) {
-		size = vsc_monitor_peek(mon);
-		if (size == -ENOBUFS) {
-			lost = true;
-			continue;
-		}
-		if (size == -EINTR)
-			continue;
-		if (size < 0) {
-			ret = size == -EAGAIN ? 0 : (int)size;
-			break;
-		}
-		if (size == 0) {
-			vsc_monitor_discard(mon);
-			continue;
-		}
-		/* it takes the datagram, whatever it finds in it */
-		ret = nl_recvmsgs_report(mon->sk, handlers);
-		if (ret == -NLE_NOMEM) {
-			lost = true;
-		} else if (ret < 0 && ret != -NLE_AGAIN) {
-			ret = vsc_nl_errno(ret);
-			break;
-		}
-		ret = 0;
-	}
-	nl_cb_put(handlers);
-	mon->cb = NULL;
-	if (ret < 0)
-		return ret;
-	return lost ? -ENOBUFS : 0;
 }
 
 /*

@@ -112,9 +112,11 @@ struct vdev_netvsc_nl_monitor;
 /** Called with each link of a dump; non-zero stops the walk. */
 typedef int (vdev_netvsc_nl_link_cb)(const struct vdev_netvsc_link *link,
 				     void *arg);
-/** Called with each link event; @p removed for RTM_DELLINK. */
-typedef void (vdev_netvsc_nl_event_cb)(const struct vdev_netvsc_link *link,
-				       bool removed, void *arg);
+/** One link event. */
+struct vdev_netvsc_link_change {
+	struct vdev_netvsc_link link; /**< the netdevice after the change */
+	bool removed; /**< it is gone (RTM_DELLINK) */
+};
 
 struct vdev_netvsc_nl *vdev_netvsc_nl_open(void);
 void vdev_netvsc_nl_close(struct vdev_netvsc_nl *nl);
@@ -128,8 +130,8 @@ int vdev_netvsc_nl_tc_check(char *missing, size_t size);
 struct vdev_netvsc_nl_monitor *vdev_netvsc_nl_monitor_open(void);
 void vdev_netvsc_nl_monitor_close(struct vdev_netvsc_nl_monitor *mon);
 int vdev_netvsc_nl_monitor_fd(const struct vdev_netvsc_nl_monitor *mon);
-int vdev_netvsc_nl_monitor_read(struct vdev_netvsc_nl_monitor *mon,
-				vdev_netvsc_nl_event_cb *cb, void *arg);
+int vdev_netvsc_nl_monitor_next(struct vdev_netvsc_nl_monitor *mon,
+				struct vdev_netvsc_link_change *change);
 
 /*
  * vdev_netvsc_snapshot.c: what the system looks like now.
