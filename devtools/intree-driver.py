@@ -13,9 +13,11 @@ for the release of DPDK-TREE (its VERSION, its lib/ headers):
 
  - each dropped header is evaluated with unifdef: RTE_VERSION_NUM(...)
    against the tree's version, a symbol the tree's lib/ headers define
-   (RTE_LOG_LINE ...) defined, one of ours (VDEV_NETVSC_*, VSC_*) that no
-   driver file defines (a build option such as the fault injection's)
-   undefined; the comment that opens a branch goes with its #if;
+   (RTE_LOG_LINE ...) defined, another RTE_* that no meson.build sets
+   (not a build option) undefined, one of ours (VDEV_NETVSC_*, VSC_*)
+   that no driver file defines (a build option such as the fault
+   injection's) undefined; the comment that opens a branch goes with its
+   #if;
  - its macros of our name space (VDEV_NETVSC_*, VSC_*) are expanded where
    the driver uses them: VSC_ALLOC(failed, call) becomes call, whatever
    its line breaks, VDEV_NETVSC_TEL_ADD_U64(...) the release's telemetry
@@ -215,6 +217,13 @@ def subst_version_num(text):
     return "\n".join(one(l) for l in text.split("\n"))
 
 
+def functions(text):
+    """Names of the functions that text declares or defines (DPDK style:
+    the name at the start of its line, or after its type on one line)."""
+    return re.findall(r"^(?:[A-Za-z_][\w \t*]*[ \t*])?([A-Za-z_]\w*)\((?:void|[^;{\n]*)\)[ \t]*;?[ \t]*$",
+                      code_only(text), re.M)
+
+
 def guard_of(text):
     """The include guard of a header: the first #ifndef X, #define X."""
     m = re.search(r"^\s*#\s*ifndef\s+(\w+)\s*\n\s*#\s*define\s+\1\b", text, re.M)
@@ -257,14 +266,15 @@ def unifdef(text, defs, where):
 
 
 def split_items(body):
-    """A header's body as items: (kind, text, comment), kind include (with
-    the header's name), define (name, params, value), other or comment."""
+    """A header's body as items (kind, data, text, comment): kind include
+    (data: delimiter and name), define (data: name, params or None,
+    value), other, or comment (a comment alone)."""
     lines, items, i, comment = body.split("\n"), [], 0, None
     while i < len(lines):
         line = lines[i]
         if not line.strip():
             if comment is not None:
-                items.append(("comment", None, comment))
+                items.append(("comment", None, None, comment))
                 comment = None
             i += 1
             continue
@@ -273,7 +283,7 @@ def split_items(body):
             while "*/" not in lines[j]:
                 j += 1
             if comment is not None:
-                items.append(("comment", None, comment))
+                items.append(("comment", None, None, comment))
             comment = "\n".join(lines[i:j + 1])
             i = j + 1
             continue
@@ -306,9 +316,8 @@ def split_items(body):
         comment = None
         i = j + 1
     if comment is not None:
-        items.append(("comment", None, comment))
-    # every item: (kind, data, text, comment)
-    return [it if len(it) == 4 else (it[0], None, None, it[2]) for it in items]
+        items.append(("comment", None, None, comment))
+    return items
 
 
 class Tree:
@@ -334,6 +343,13 @@ class Tree:
                     texts.append(t)
                     self.defines |= set(re.findall(r"^\s*#\s*define\s+(\w+)", t, re.M))
         self.lib_text = "\n".join(texts)
+        # the build options' macros (rte_build_config.h) come from meson
+        mesons = []
+        for d, _, files in os.walk(root):
+            if "meson.build" in files:
+                with open(os.path.join(d, "meson.build"), errors="replace") as f:
+                    mesons.append(f.read())
+        self.meson_text = "\n".join(mesons)
 
 
 class Dropped:
@@ -349,6 +365,8 @@ class Dropped:
                 defs[s] = 1
             elif OURS.fullmatch(s) and s not in driver_defines:
                 defs[s] = None
+            elif s.startswith("RTE_") and s not in tree.meson_text:
+                defs[s] = None      # not in this release (not a build option)
         self.defs = defs
         out = unifdef(src, defs, name)
         m = re.search(r"^\s*#\s*define\s+%s\b.*?\n(.*)^\s*#\s*endif\b[^\n]*\n?\Z"
@@ -367,13 +385,14 @@ class Dropped:
                 self.expand[data[0]] = (data[1], data[2])
             elif kind != "comment":
                 self.keep.append((itext, comment))
-        kept = set(re.findall(r"^\s*#\s*define\s+(\w+)", "\n".join(t for t, _ in self.keep), re.M))
-        # what must not be left anywhere: its macros, but those it hands on
-        # to the header that includes it, and its functions that the tree
-        # does not declare itself (a shim of an older release)
+        # what must not be left anywhere: its macros and its functions
+        # that the tree does not declare itself (a shim of an older
+        # release), but those it hands on to the header that includes it
+        kept_text = "\n".join(t for t, _ in self.keep)
+        kept = set(re.findall(r"^\s*#\s*define\s+(\w+)", kept_text, re.M)) | \
+            set(functions(kept_text))
         names = set(re.findall(r"^\s*#\s*define\s+(\w+)", text, re.M)) - kept
-        for f in re.findall(r"^(?:[A-Za-z_][\w \t*]*[\s*])?([A-Za-z_]\w*)\((?:void|[^;{]*)\)\s*;?\s*$",
-                            code_only(text), re.M):
+        for f in functions(text):
             if f not in kept and not re.search(r"\b%s\s*\(" % re.escape(f), tree.lib_text):
                 names.add(f)
         self.forbidden = names
