@@ -126,3 +126,30 @@ fixes_lookup() {
         fixes_how="not looked up (no DPDK_GIT_DIR: UNKNOWN_COMMIT_ID ignored)"
     fi
 }
+
+# minimal_dpdk_options TREE: sets dpdk_opts to the meson options of the
+# minimal shared DPDK that devtools/release-matrix.sh and
+# devtools/upstream-series.sh build from the DPDK source tree TREE (bus/pci,
+# bus/vdev, mempool/ring, net/null, net/tap, net/failsafe, net/vdev_netvsc,
+# dpdk-testpmd, only the libraries those need, the driver SDK headers), as
+# its meson_options.txt accepts them. Callers key their build caches by
+# these strings: a change rebuilds DPDK from scratch.
+minimal_dpdk_options() {
+    local o=$1/meson_options.txt
+    dpdk_opts=(--libdir=lib
+        -Ddefault_library=shared -Dbuildtype=release -Dplatform=generic
+        -Denable_drivers=bus/pci,bus/vdev,mempool/ring,net/null,net/tap,net/failsafe,net/vdev_netvsc)
+    # 21.11 builds every app whose libraries are there
+    grep -q "option('enable_apps'" "$o" && dpdk_opts+=(-Denable_apps=test-pmd)
+    dpdk_opts+=(-Denable_docs=false -Dtests=false -Dexamples=
+        -Dcheck_includes=false -Denable_driver_sdk=true)
+    if grep -q "option('enable_libs'" "$o"; then
+        # 23.11 and later: the mandatory libraries and net/tap's gso
+        dpdk_opts+=(-Denable_libs=gso)
+    else
+        # 21.11 and 22.11: every library they let go of, except gso (net/tap)
+        dpdk_opts+=(-Ddisable_libs=bitratestats,cfgfile,flow_classify,gpudev,gro,jobstats,kni,latencystats,metrics,node,pdump,pipeline,port,power,table,vhost)
+    fi
+    grep -q "option('enable_kmods'" "$o" && dpdk_opts+=(-Denable_kmods=false)
+    return 0
+}

@@ -288,24 +288,11 @@ has_marker() {
 # ---------------------------------------------------------------------------
 # 2. the in-tree build, installed into $dir/prefix
 
-# the minimal DPDK of a tree: options that tree's meson_options.txt accepts
+# the minimal DPDK of a tree (devtools/lib.sh), installed into the row's
+# prefix
 intree_options() {
-    local o=$src/meson_options.txt
-    opts=(--prefix="$dir/prefix" --libdir=lib
-        -Ddefault_library=shared -Dbuildtype=release -Dplatform=generic
-        -Denable_drivers=bus/pci,bus/vdev,mempool/ring,net/null,net/tap,net/failsafe,net/vdev_netvsc)
-    # 21.11 builds every app whose libraries are there
-    grep -q "option('enable_apps'" "$o" && opts+=(-Denable_apps=test-pmd)
-    opts+=(-Denable_docs=false -Dtests=false -Dexamples=
-        -Dcheck_includes=false -Denable_driver_sdk=true)
-    if grep -q "option('enable_libs'" "$o"; then
-        # 23.11 and later: the mandatory libraries and net/tap's gso
-        opts+=(-Denable_libs=gso)
-    else
-        # 21.11 and 22.11: every library they let go of, except gso (net/tap)
-        opts+=(-Ddisable_libs=bitratestats,cfgfile,flow_classify,gpudev,gro,jobstats,kni,latencystats,metrics,node,pdump,pipeline,port,power,table,vhost)
-    fi
-    grep -q "option('enable_kmods'" "$o" && opts+=(-Denable_kmods=false)
+    minimal_dpdk_options "$src"
+    opts=(--prefix="$dir/prefix" "${dpdk_opts[@]}")
 }
 
 # warnings printed for the build steps of our driver and of the patched

@@ -49,8 +49,10 @@ packages=(
     # devtools/upstream-series.sh): the kernel's scripts/checkpatch.pl (in
     # linux-source's tarball), its codespell dictionary, coccinelle's
     # spatch for devtools/cocci.sh, Sphinx for the guides
-    # (gawk: their awk scripts need more than mawk)
+    # (gawk: their awk scripts need more than mawk); unifdef resolves the
+    # compat header for the upstream series (devtools/intree-driver.py)
     linux-source-6.1 codespell coccinelle python3-sphinx python3-sphinx-rtd-theme gawk
+    unifdef
     # tests, simulated guest and demo
     iproute2 iputils-ping util-linux procps strace kmod valgrind gnuplot-nox
     # Open vSwitch as a client (sim-ovs): Debian's DPDK build of

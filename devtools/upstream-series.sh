@@ -10,11 +10,18 @@
 #
 #  1. A git copy of the tree in .cache/series/<version>-<id>/src (made
 #     once; tag "upstream"). The series is made on top of it: first the
-#     net/failsafe fixes of failsafe/patches/, applied as they are with
-#     git am (their own author, date and message), then our driver,
-#     committed from this repository's current files with fixed author,
-#     dates and messages (below). It is written with git format-patch
-#     into OUTDIR (default .cache/series/patches), with a cover letter
+#     net/failsafe fixes of failsafe/patches/, applied with git am (their
+#     date and message; sent by the series' author, the M: of
+#     drivers/net/vdev_netvsc/ in MAINTAINERS, who signs them off and
+#     adds himself to the tree's .mailmap in the first one, as DPDK asks
+#     of a new contributor), then our driver, committed from this
+#     repository's current files with that author, fixed dates and
+#     messages (below). The driver's files are those DPDK's tree takes
+#     (devtools/intree-driver.py, into <version>-<id>/driver): without
+#     vdev_netvsc_compat.h and vdev_netvsc_fault.h, their macros resolved
+#     for the tree's release (unifdef), and the run fails when anything
+#     of them is left. It is written with git format-patch into OUTDIR
+#     (default .cache/series/patches), with a cover letter
 #     (0000-cover-letter.patch: doc/upstream/cover_letter.txt, its first
 #     line the subject): the same files give the same patches, byte for
 #     byte. Each intermediate meson.build is ours with only the sources
@@ -23,21 +30,27 @@
 #     tree's newest doc/guides/rel_notes/release_*.rst.
 #  2. The check: the copy reset to upstream, then for each patch, git am,
 #     an incremental build of the minimal DPDK of devtools/release-matrix.sh
-#     (bus/pci, bus/vdev, mempool/ring, net/null, net/tap, net/failsafe,
-#     net/vdev_netvsc, dpdk-testpmd; the first build takes minutes, it is
-#     kept in .cache/series/<version>-<id>/build), with no warning in the
-#     build steps of our driver and of fail-safe, and the tree's
+#     (devtools/lib.sh: bus/pci, bus/vdev, mempool/ring, net/null,
+#     net/tap, net/failsafe, net/vdev_netvsc, dpdk-testpmd; the first
+#     build takes minutes, it is kept in
+#     .cache/series/<version>-<id>/build), with no warning in the build
+#     steps of our driver and of fail-safe, and the tree's
 #     devtools/checkpatches.sh (the kernel's checkpatch.pl and codespell's
 #     dictionary, as devtools/dpdk-checks.sh finds them) with no finding.
-#     The copy has no history, so checkpatch.pl cannot look up the
-#     commits that the fail-safe fixes' Fixes: tags name: with
-#     DPDK_GIT_DIR (the .git of a DPDK clone with its history) it looks
-#     them up there (hash and title), else UNKNOWN_COMMIT_ID is ignored.
+#     Then, on the whole series, the tree's devtools/check-git-log.sh
+#     (subjects, bodies, tags, .mailmap) with no finding.
+#     The copy has no history, so neither can look up the commits that
+#     the fail-safe fixes' Fixes: tags name: with DPDK_GIT_DIR (the .git
+#     of a DPDK clone with its history and tags) they are looked up there
+#     (hash and title), else checkpatch's UNKNOWN_COMMIT_ID and
+#     check-git-log's "Wrong 'Fixes' reference" are ignored.
 #
-# One line per patch (am, build, warnings, checkpatch findings), then
-# "upstream-series: N passed, N failed" (one per patch). Exit status 0
-# when every patch passed, 1 otherwise, 77 when it cannot run (no tree
-# given, no meson/ninja/git).
+# One line per patch (am, build, warnings, checkpatch findings) and one
+# for the commit messages, then "upstream-series: N passed, N failed,
+# N skipped" (one per patch, one for the commit messages, skipped when
+# the tree has no check-git-log.sh or the series does not apply). Exit
+# status 0 when nothing failed, 1 otherwise, 77 when it cannot run (no
+# tree given, no meson/ninja/git/unifdef).
 #
 # --no-check: step 1 only.
 # Environment: SERIES_CACHE (default .cache/series), JOBS (build jobs,
@@ -71,11 +84,13 @@ for t in git meson ninja python3; do
 done
 mkdir -p "$cache" || exit 1
 
-email=$(git -C "$top" log -1 --format=%ae 2>/dev/null)
-[ -n "$email" ] || email=$(sed -n 's/^M: .*<\(.*\)>$/\1/p' "$top/MAINTAINERS" | head -n 1)
-email=${email:-dev@vdev-netvsc.invalid}
-name="vdev_netvsc authors"
-signoff="Signed-off-by: $name <$email>"
+# who sends the series: the driver's maintainer in MAINTAINERS, so that
+# the same files give the same patches, whoever made the last commit
+ident=$(awk -v RS= '/\nF: drivers\/net\/vdev_netvsc\// { print }' "$top/MAINTAINERS" |
+    sed -n 's/^M: \(.* <.*@.*>\)$/\1/p' | head -n 1)
+[ -n "$ident" ] || { log "MAINTAINERS: no M: line for drivers/net/vdev_netvsc/"; exit 1; }
+name=${ident% <*} email=${ident##*<} email=${email%>}
+signoff="Signed-off-by: $ident"
 export GIT_AUTHOR_DATE='2026-01-01T00:00:00Z' GIT_COMMITTER_DATE='2026-01-01T00:00:00Z'
 git_in() { git -C "$src" -c user.name="$name" -c user.email="$email" \
     -c core.autocrlf=false -c commit.gpgsign=false -c am.threeWay=false "$@"; }
@@ -88,7 +103,13 @@ release_dir "$in" devtools/checkpatches.sh git || exit 1
 ver=$(cat "$src/VERSION")
 case $ver in 26.07*) ;; *) log "note: DPDK $ver, the series is meant for 26.07" ;; esac
 drv=drivers/net/vdev_netvsc
-ours=$top/$drv
+# our driver as DPDK's tree takes it: no vdev_netvsc_compat.h (one
+# release there), no vdev_netvsc_fault.h (no test hook), their macros
+# resolved for the tree's release (devtools/intree-driver.py)
+command -v unifdef > /dev/null || { log "SKIP: unifdef is needed (devtools/setup.sh)"; exit 77; }
+ours=$dir/driver
+python3 "$top/devtools/intree-driver.py" "$src" "$top/$drv" "$ours" | sed 's/^intree-driver: /upstream-series: /' &&
+    [ "${PIPESTATUS[0]}" = 0 ] || { log "cannot make the driver's files for DPDK $ver"; exit 1; }
 # our fail-safe fixes, first in the series, in order
 fs_patches=("$top"/failsafe/patches/*.patch)
 [ -f "${fs_patches[0]}" ] || { log "no failsafe/patches/*.patch"; exit 1; }
@@ -115,6 +136,22 @@ put_meson() {
         git_in show "upstream:$drv/meson.build" | sed '1,/^sources = /d'
     fi
     } > "$src/$drv/meson.build"
+}
+
+# our identity, in its place in the tree's .mailmap (the tree's own tool
+# when it has one, which keeps the order its check wants)
+add_mailmap() {
+    if [ -f "$src/devtools/mailmap-ctl.py" ]; then
+        python3 "$src/devtools/mailmap-ctl.py" --mailmap "$src/.mailmap" add "$ident"
+    else
+        python3 - "$src/.mailmap" "$ident" <<'PY'
+import sys
+path, new = sys.argv[1], sys.argv[2] + "\n"
+lines = open(path).readlines()
+at = next((i for i, l in enumerate(lines) if l.lower() > new.lower()), len(lines))
+open(path, "w").writelines(lines[:at] + [new] + lines[at:])
+PY
+    fi || { log "cannot add $ident to .mailmap"; return 1; }
 }
 
 # put FILE... from our driver into the tree
@@ -158,25 +195,39 @@ PY
 }
 
 make_series() {
-    local p
+    local p author sender msg first=1
     git_in reset -q --hard upstream && git_in clean -q -fdx || exit 1
     for p in "${fs_patches[@]}"; do
         git_in am -q "$p" > "$dir/am.log" 2>&1 ||
             { sed 's/^/  | /' "$dir/am.log" | head -20; git_in am --abort > /dev/null 2>&1
               log "failsafe/patches/${p##*/} does not apply to DPDK $ver"; exit 1; }
+        # failsafe/patches are this repository's work: sent by the series'
+        # author (his sign-off in place of theirs), unless theirs is a
+        # known DPDK contributor; their date and message stay
+        author=$(git_in log -1 --format='%an <%ae>') sender=$author
+        msg=$(git_in log -1 --format=%B)
+        if [ "$author" != "$ident" ] && ! grep -qxF "$author" "$src/.mailmap" 2>/dev/null; then
+            sender=$ident
+            msg=${msg//"Signed-off-by: $author"/"$signoff"}
+        fi
+        # a new contributor adds himself to .mailmap in his first patch
+        if [ $first = 1 ] && [ -f "$src/.mailmap" ] && ! grep -qxF "$ident" "$src/.mailmap"; then
+            add_mailmap || exit 1
+        fi
+        first=0
+        if [ "$sender" != "$author" ] || [ -n "$(git_in status --porcelain)" ]; then
+            git_in add -A .mailmap &&
+            printf '%s\n' "$msg" | git_in commit -q --amend --author="$sender" -F - ||
+                { log "cannot commit failsafe/patches/${p##*/} as $sender"; exit 1; }
+        fi
     done
     upstream_c=1
-    put vdev_netvsc_compat.h vdev_netvsc_private.h vdev_netvsc_fault.h
+    put vdev_netvsc_private.h
     put_meson vdev_netvsc.c
-    commit "net/vdev_netvsc: add private headers and libnl dependency
+    commit "net/vdev_netvsc: add private header and libnl dependency
 
 The reworked driver is split into small files, one concern each, that
-share the types and functions of vdev_netvsc_private.h. What differs
-between DPDK releases stays in vdev_netvsc_compat.h, so that the same
-sources can also be built out of tree against older LTS releases.
-vdev_netvsc_fault.h wraps the allocations the driver makes itself, so
-that a test build can make each one fail in turn; in a normal build it
-is the plain call.
+share the types and functions of vdev_netvsc_private.h.
 
 The driver learns about interfaces and routes from netlink through
 libnl-route-3; without it the driver is not built, like other drivers
@@ -294,7 +345,7 @@ The driver changes how it finds VFs and what fail-safe sees; users
 upgrading should know."
 
     [ -z "$(git_in status --porcelain)" ] || { log "series left files uncommitted"; exit 1; }
-    # the series' end must be our files exactly
+    # the series' end must be our files for this release exactly
     diff -r "$ours" "$src/$drv" > /dev/null ||
         { log "the series does not end with our driver"; exit 1; }
     rm -rf "$outdir"
@@ -332,18 +383,11 @@ cp_ok=1
 fixes_lookup || exit 1
 log "commits of Fixes: tags $fixes_how"
 
-# the minimal DPDK of devtools/release-matrix.sh, without installing
+# the minimal DPDK of devtools/release-matrix.sh (devtools/lib.sh),
+# without installing
 bld=$dir/build
-opts=(--libdir=lib -Ddefault_library=shared -Dbuildtype=release -Dplatform=generic
-    -Denable_drivers=bus/pci,bus/vdev,mempool/ring,net/null,net/tap,net/failsafe,net/vdev_netvsc
-    -Denable_apps=test-pmd -Denable_docs=false -Dtests=false -Dexamples=
-    -Dcheck_includes=false -Denable_driver_sdk=true)
-if grep -q "option('enable_libs'" "$src/meson_options.txt"; then
-    opts+=(-Denable_libs=gso)
-else
-    opts+=(-Ddisable_libs=bitratestats,cfgfile,flow_classify,gpudev,gro,jobstats,kni,latencystats,metrics,node,pdump,pipeline,port,power,table,vhost)
-fi
-grep -q "option('enable_kmods'" "$src/meson_options.txt" && opts+=(-Denable_kmods=false)
+minimal_dpdk_options "$src"
+opts=("${dpdk_opts[@]}")
 
 git_in reset -q --hard upstream && git_in clean -q -fdx
 if [ ! -f "$bld/build.ninja" ] || [ "$(cat "$bld/.vn-options" 2>/dev/null)" != "${opts[*]}" ]; then
@@ -358,13 +402,51 @@ ninja -C "$bld" -j"$jobs" > "$dir/build-upstream.log" 2>&1 ||
     { grep -E -A8 'FAILED|error' "$dir/build-upstream.log" | head -40
       log "FAIL: DPDK $ver itself does not build (log: $dir/build-upstream.log)"; exit 1; }
 
-passed=0 failed=0 rows=()
+# DPDK's devtools/check-git-log.sh on the series' commits, the tree at the
+# series' end (its .mailmap). Our copy has no history, so the commits
+# that Fixes: tags name are not in it: with DPDK_GIT_DIR, the copy's
+# "upstream" commit is grafted, for this check only, onto the release's
+# commit there (its objects borrowed, not copied); without it, the finding
+# "Wrong 'Fixes' reference" is ignored, as checkpatch's UNKNOWN_COMMIT_ID
+# is. Sets gitlog (findings) and gitlog_how.
+gitlog_check() {
+    local out=$dir/check-git-log.txt ignore="Wrong 'Fixes' reference:" base= rc up counts
+    local genv=()
+    gitlog_how="Fixes: references not looked up (no DPDK_GIT_DIR)"
+    if [ -n "${DPDK_GIT_DIR:-}" ]; then
+        base=$(git --git-dir="$DPDK_GIT_DIR" rev-parse -q --verify "v${ver%.0}^{commit}") ||
+            { log "DPDK_GIT_DIR=$DPDK_GIT_DIR has no tag v${ver%.0}"; gitlog=1; return; }
+        up=$(git_in rev-parse 'upstream^{commit}')
+        genv=(GIT_ALTERNATE_OBJECT_DIRECTORIES="$DPDK_GIT_DIR/objects" GIT_REPLACE_REF_BASE=refs/vn-graft/)
+        env "${genv[@]}" git -C "$src" replace -f --graft "$up" "$base" ||
+            { log "cannot graft the copy onto v${ver%.0} of $DPDK_GIT_DIR"; gitlog=1; return; }
+        ignore=
+        gitlog_how="Fixes: references looked up in $DPDK_GIT_DIR"
+    fi
+    (cd "$src" && env "${genv[@]}" sh devtools/check-git-log.sh -r upstream..HEAD) > "$out" 2>&1
+    rc=$?
+    [ -z "$base" ] || git -C "$src" update-ref -d "refs/vn-graft/$up"
+    # its findings: the indented lines under each heading
+    counts=$(awk -v ign="$ignore" '
+        /^\t/ { if (skip) i++; else n++; next }
+        /^$|^Invalid patch|^[0-9]+\/[0-9]+ valid patch/ { next }
+        { skip = (ign != "" && index($0, ign) == 1) }
+        END { print n + 0, i + 0 }' "$out")
+    gitlog=${counts% *}
+    [ "${counts#* }" = 0 ] || gitlog_how="$gitlog_how: ${counts#* } ignored"
+    # a failure with nothing to show is a failure still
+    [ $rc = 0 ] || [ "$gitlog" != 0 ] || [ "${counts#* }" != 0 ] || gitlog=1
+    [ "$gitlog" = 0 ] || awk -v ign="$ignore" '/^[^\t]/ { skip = (ign != "" && index($0, ign) == 1) }
+        !skip' "$out" | head -40
+}
+
+passed=0 failed=0 skipped=0 applied=0 rows=()
 fmt='%-68s %-4s %-5s %-8s %-10s %s'
 for p in "${patches[@]}"; do
     n=${p##*/}
     pt0=$SECONDS am=FAIL build=- warn=- cpf=- status=FAIL
     if git_in am -q "$p" > "$dir/am.log" 2>&1; then
-        am=ok
+        am=ok applied=$((applied + 1))
         if ninja -C "$bld" -j"$jobs" > "$dir/build-$n.log" 2>&1; then
             build=ok
             warn=$(awk '/^\[[0-9]+\/[0-9]+\] / { ours = /vdev_netvsc|failsafe/ }
@@ -396,6 +478,17 @@ for p in "${patches[@]}"; do
     log "$n: $status"
     [ $am = ok ] || break       # the rest cannot apply
 done
+patches_passed=$passed
+gitlog=- gitlog_how= gitlog_status=SKIP
+if [ ! -f "$src/devtools/check-git-log.sh" ]; then
+    gitlog_how="DPDK $ver has no devtools/check-git-log.sh"
+elif [ $applied != ${#patches[@]} ]; then
+    gitlog_how="not run: the series does not apply"
+else
+    gitlog_check
+    if [ "$gitlog" = 0 ]; then gitlog_status=PASS; else gitlog_status=FAIL; fi
+fi
+log "commit messages (check-git-log.sh): $gitlog_status"
 # the copy goes back to upstream: the next run builds from there
 git_in reset -q --hard upstream
 
@@ -404,15 +497,23 @@ git_in reset -q --hard upstream
     # shellcheck disable=SC2059
     printf "$fmt\n" "patch (DPDK $ver)" am build warnings checkpatch result
     printf '%s\n' "${rows[@]}"
+    printf "$fmt\n" "commit messages: devtools/check-git-log.sh" - - - "$gitlog" "$gitlog_status"
     echo
     echo "am: git am on the tree with the patches before; build: ninja of the minimal"
     echo "DPDK; warnings: in the build steps of our driver and fail-safe; checkpatch:"
     echo "findings of the tree's devtools/checkpatches.sh (commits of Fixes: tags"
     echo "$fixes_how)."
+    echo "Commit messages: findings of the tree's devtools/check-git-log.sh on the"
+    echo "series ($gitlog_how)."
     echo "Patches and cover letter in $outdir."
 } | tee "$cache/series.txt"
 log "done in $((SECONDS - t0)) s"
-failed=$((${#patches[@]} - passed))     # those after a patch that did not apply too
-echo "upstream-series: $passed passed, $failed failed"
-[ $failed = 0 ] && [ $passed = ${#patches[@]} ] || exit 1
+failed=$((${#patches[@]} - patches_passed))     # those after a patch that did not apply too
+case $gitlog_status in
+PASS) passed=$((passed + 1)) ;;
+FAIL) failed=$((failed + 1)) ;;
+*) skipped=$((skipped + 1)) ;;
+esac
+echo "upstream-series: $passed passed, $failed failed, $skipped skipped"
+[ $failed = 0 ] || exit 1
 exit 0
