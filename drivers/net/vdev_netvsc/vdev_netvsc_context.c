@@ -380,6 +380,7 @@ free_ctx:
 	return NULL;
 }
 
+#if !VDEV_NETVSC_VDEV_CLEANUP_SAFE
 /**
  * Close the ethdev port of a fail-safe vdev and leave the vdev itself in
  * place (see vsc_port_remove()). Fail-safe's close takes its sub-devices
@@ -399,14 +400,14 @@ vsc_port_close(const char *name)
 		DRV_LOG(DEBUG, "%s: stop: %s", name, strerror(-ret));
 	return rte_eth_dev_close(port);
 }
+#endif
 
 /**
  * Remove a fail-safe port, with EAL's public hot-plug API.
  *
- * The one exception, for DPDK before 26.07 (VDEV_NETVSC_VDEV_CLEANUP_SAFE
- * unset, see vdev_netvsc_compat.h): rte_eal_cleanup() removes the vdevs
- * with a walk of the vdev list that reads the device after the one whose
- * driver it calls, and goes on to it afterwards (vdev_cleanup(),
+ * The one exception, for DPDK before 26.07: rte_eal_cleanup() removes
+ * the vdevs with a walk of the vdev list that reads the device after the
+ * one whose driver it calls, and goes on to it afterwards (vdev_cleanup(),
  * drivers/bus/vdev/vdev.c: RTE_TAILQ_FOREACH_SAFE in 22.11 to 25.11). Our
  * remove runs inside that walk, and its successor in the list is often our
  * first port: freeing it would leave the walk on freed memory. Nothing
@@ -442,13 +443,17 @@ vsc_port_remove(struct vdev_netvsc_ctx *ctx, const struct rte_device *owner)
 	}
 	if (dev == NULL)
 		return;
-	if (after_owner && !VDEV_NETVSC_VDEV_CLEANUP_SAFE) {
+#if VDEV_NETVSC_VDEV_CLEANUP_SAFE
+	ret = rte_dev_remove(dev);
+#else
+	if (after_owner) {
 		DRV_LOG(DEBUG, "%s: follows %s in the vdev list: closed only",
 			ctx->port_name, rte_dev_name(owner));
 		ret = vsc_port_close(ctx->port_name);
 	} else {
 		ret = rte_dev_remove(dev);
 	}
+#endif
 	if (ret < 0)
 		DRV_LOG(ERR, "%s: cannot remove port %s: %s", ctx->if_name,
 			ctx->port_name, strerror(-ret));
