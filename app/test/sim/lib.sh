@@ -169,12 +169,12 @@ finish_stock() {
 		exit 0
 	elif [ ${#SIM_DEFECTS[@]} -gt 0 ]; then
 		log "XFAIL: DPDK fail-safe defects: $1"
-		printf '#   %s\n' "${SIM_DEFECTS[@]}"
+		printf '%s\n' "${SIM_DEFECTS[@]}" | sed 's/^/#   /'
 		echo "1..$n"
 		exit 0
 	fi
 	log "failed checks, without the defects' signature:"
-	printf '#   %s\n' "${SIM_FAILED[@]}"
+	printf '%s\n' "${SIM_FAILED[@]}" | sed 's/^/#   /'
 	echo "1..$n"
 	exit 99
 }
@@ -183,7 +183,7 @@ finish_stock() {
 finish() {
 	if [ ${#SIM_FAILED[@]} -gt 0 ]; then
 		log "failed checks:"
-		printf '#   %s\n' "${SIM_FAILED[@]}"
+		printf '%s\n' "${SIM_FAILED[@]}" | sed 's/^/#   /'
 		if [ -s "${SIM_LOG:-}" ]; then
 			log "--- last lines of $SIM_LOG"
 			tail -n "${SIM_LOG_TAIL:-40}" "$SIM_LOG" | sed 's/^/# /'
