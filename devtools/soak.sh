@@ -12,8 +12,8 @@
 # build) when needed. The output is TAP (app/test/sim/lib.sh): a line per
 # check, the plan last; the line before the failed checks' list and the
 # plan is machine-readable ("# soak: result=PASS|FAIL key=value ...").
-# Exit status 0 when every check passed, 1 when one failed; a soak that
-# cannot run here says "1..0 # SKIP <reason>" and exits 0.
+# Exit status 0 when every check passed, 1 when one failed, 77 when the
+# soak cannot run here ("1..0 # SKIP <reason>").
 
 set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -36,8 +36,9 @@ SIM_NAME=$(basename "$0" .sh)
 # marked "# TODO <defect>" (SIM_TODO=<defect> before pass/fail/check...):
 # meson counts it as an expected failure while it fails, and its pass
 # (the defect gone) as a failure. The exit status is 0 once the plan is
-# out (the verdict is in the lines); SIM_EXIT_STATUS=1 makes it 1 when a
-# check failed, for callers that read the status (devtools/soak.sh).
+# out (the verdict is in the lines). SIM_EXIT_STATUS=1, for callers that
+# read the status (devtools/soak.sh, the install test, autopkgtest):
+# 1 when a check failed, 77 when the scenario cannot run here.
 SIM_PASS=0
 SIM_FAIL=0
 SIM_TODO_N=0
@@ -49,6 +50,7 @@ SIM_FAILED=()
 skip() {
 	if [ $((SIM_PASS + SIM_FAIL + SIM_TODO_N + SIM_SKIP_N)) = 0 ]; then
 		echo "1..0 # SKIP $*"
+		[ "${SIM_EXIT_STATUS:-0}" = 1 ] && exit 77
 		exit 0
 	fi
 	echo "# SKIP: the rest: $*"
