@@ -153,3 +153,43 @@ minimal_dpdk_options() {
     grep -q "option('enable_kmods'" "$o" && dpdk_opts+=(-Denable_kmods=false)
     return 0
 }
+
+# testlog_count JSON LABEL SKIPS FAILS: the results of one meson test run
+# (its testlog.json) as "PASSED FAILED SKIPPED" on stdout: OK and
+# EXPECTEDFAIL pass, SKIP skips, anything else (FAIL, ERROR, TIMEOUT,
+# UNEXPECTEDPASS) fails. Appends "LABEL: test: reason" to SKIPS for each
+# skipped test (the reason its TAP skip plan "1..0 # SKIP ..." or its
+# "SKIP: ..." line gave) and "LABEL: test: result" to FAILS for each
+# failed one; with a fifth argument "sim-root", a sim suite that skipped
+# entirely counts as one more failure (as root, nothing end to end ran)
+testlog_count() {
+    python3 - "$@" <<'PY'
+import json, re, sys
+path, label, skips, fails = sys.argv[1:5]
+sim_root = len(sys.argv) > 5 and sys.argv[5] == "sim-root"
+n = {"p": 0, "f": 0, "s": 0}
+sim = []
+with open(skips, "a") as so, open(fails, "a") as fo:
+    for line in open(path):
+        if not line.strip():
+            continue
+        t = json.loads(line)
+        r, name = t.get("result"), t.get("name", "")
+        short = name.split(" / ")[-1]
+        if re.search(r":([a-z_]+\+)*sim(\+[a-z_]+)* / ", name):
+            sim.append(r)
+        if r in ("OK", "EXPECTEDFAIL"):
+            n["p"] += 1
+        elif r == "SKIP":
+            n["s"] += 1
+            why = re.findall(r"^(?:1\.\.0 # SKIP|SKIP:?) *(.*)$", t.get("stdout") or "", re.M)
+            so.write("%s: %s: %s\n" % (label, short, why[-1] if why else "no reason given"))
+        else:
+            n["f"] += 1
+            fo.write("%s: %s: %s\n" % (label, short, r))
+    if sim_root and sim and all(r == "SKIP" for r in sim):
+        n["f"] += 1
+        fo.write("%s: every sim test skipped, as root: the simulated guest cannot run here\n" % label)
+print(n["p"], n["f"], n["s"])
+PY
+}

@@ -12,8 +12,8 @@
 # to <build>/sanitizer-logs/, whatever the test script checks: one more
 # test, "sanitizer reports", fails when that directory is not empty. Leak
 # checking is on; app/test/sanitize/lsan.supp names the DPDK functions
-# whose own leaks are not ours. unit-probe-valgrind and fault-*-valgrind skip (valgrind
-# cannot run ASan code), and so does sim-secondary (fail-safe 22.11 frees
+# whose own leaks are not ours. The valgrind setup does not run here
+# (valgrind cannot run ASan code). sim-secondary skips (fail-safe 22.11 frees
 # the primary's memory in a secondary, a bad free ASan always aborts), and
 # sim-ovs (Debian's ovs-vswitchd cannot load an ASan plugin), and
 # sim-vf_removal-stock (the distro's fail-safe crashing, as ASan reports it);
@@ -85,7 +85,8 @@ declare -A skip_reason=(
 tests=()
 if [ $# = 0 ]; then
     while read -r t; do
-        [[ $t =~ ^[^\ ]+:(unit|sim|fault)\ /\  ]] || continue   # not "ninja: ..."
+        # "project:suite[+suite...] / name", not "ninja: ..."
+        [[ $t =~ ^[^\ ]+:([a-z_]+\+)*(unit|sim|fault)(\+[a-z_]+)*\ /\  ]] || continue
         t=${t##* / }
         if [ -n "${skip_reason[$t]:-}" ]; then
             echo "SKIP: $t: ${skip_reason[$t]}"
@@ -108,24 +109,9 @@ else
 fi
 echo "sanitize: the suites took $(( $(date +%s) - start )) s"
 if [ -f "$bld/meson-logs/testlog.json" ]; then
-    # counts, and each skipped test with the reason it printed
-    read -r p f s < <(python3 - "$bld/meson-logs/testlog.json" "$skips" <<'PY'
-import json, sys
-n = {"p": 0, "f": 0, "s": 0}
-with open(sys.argv[2], "a") as out:
-    for line in open(sys.argv[1]):
-        if not line.strip():
-            continue
-        t = json.loads(line)
-        r = t.get("result")
-        n["p" if r in ("OK", "EXPECTEDFAIL") else "s" if r == "SKIP" else "f"] += 1
-        if r == "SKIP":
-            why = [l for l in (t.get("stdout") or t.get("stdo") or "").splitlines() if "SKIP" in l]
-            out.write("sanitize: %s: %s\n" % (t.get("name"),
-                      why[-1].strip() if why else "no reason given"))
-print(n["p"], n["f"], n["s"])
-PY
-    ) || { p=0; f=1; s=0; }
+    # counts, and each skipped test with the reason it gave
+    read -r p f s < <(testlog_count "$bld/meson-logs/testlog.json" sanitize \
+        "$skips" /dev/null) || { p=0; f=1; s=0; }
     passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 else
     echo "sanitize: meson test wrote no testlog.json"

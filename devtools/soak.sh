@@ -9,9 +9,11 @@
 # and 200 probe/remove cycles of the driver; it goes on until both the
 # cycles and the time are done. --short: the CI run (25 cycles, 60 s, 10
 # probe/remove cycles; meson test sim-soak). Builds in BUILD_DIR (default
-# build) when needed. The last line is machine-readable ("soak:
-# result=PASS|FAIL key=value ..."); exit status 0 when every check passed,
-# 77 when the soak cannot run here.
+# build) when needed. The output is TAP (app/test/sim/lib.sh): a line per
+# check, the plan last; the line before the failed checks' list and the
+# plan is machine-readable ("# soak: result=PASS|FAIL key=value ...").
+# Exit status 0 when every check passed, 1 when one failed, 77 when the
+# soak cannot run here ("1..0 # SKIP <reason>").
 
 set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -29,4 +31,6 @@ export VSC_PLUGIN=$bld/librte_net_vdev_netvsc.so
 export VSC_APP=$bld/app/test/sim/vsc_app
 export FAKE_VF_PLUGIN=$bld/app/test/fake_vf/librte_net_fake_vf.so
 export SIM_LOGDIR=$bld/app/test/sim/logs
+# the exit status says whether a check failed (meson reads the TAP lines)
+export SIM_EXIT_STATUS=1
 exec bash "$top/app/test/sim/soak.sh" "${args[@]}" "$@"

@@ -7,7 +7,9 @@
 # 2. the standalone build: meson setup -Dfault_injection=true build &&
 #    meson compile -C build (the option builds the fault suite's program;
 #    the plugin is the same)
-# 3. every meson test suite: meson test -C build --print-errorlogs
+# 3. every meson test suite: meson test -C build --print-errorlogs (the
+#    tests speak TAP: meson shows each check), then the suite 'valgrind'
+#    under memcheck: meson test --setup valgrind --suite valgrind
 # 4. sim-vf_hotplug again, inside a nested mount namespace with a fresh
 #    /run (a container's view): a skip there is a failure
 # 5. devtools/release-matrix.sh: our driver in-tree and as a plugin on
@@ -32,7 +34,7 @@
 # 10. devtools/sanitize.sh: the unit, sim and fault suites built with ASan and UBSan
 # The last lines say which tests skipped and why; the very last one is
 # "N passed, N failed, N skipped": the meson tests
-# (build/meson-logs/testlog.json), the nested run, one per row of the
+# (build/meson-logs/testlog.json and valgrind.json), the nested run, one per row of the
 # release matrix, one per check of the package, one per tree of the DPDK
 # checks, one per patch of the
 # upstream series, one per fuzz target, and the sanitizer run's own count. As root,
@@ -40,7 +42,8 @@
 # Exit status: 0 when nothing failed.
 # Environment: BUILD_DIR (default build; under ~/.cache when the tree lies
 # below a world-writable directory such as /tmp), MESON_TEST_ARGS (extra meson test
-# arguments, e.g. "--suite unit"), SKIP_MATRIX=1 (or SKIP_IN_TREE=1)
+# arguments, e.g. "--suite unit"), SKIP_VALGRIND=1 to leave out the
+# valgrind run of step 3, SKIP_MATRIX=1 (or SKIP_IN_TREE=1)
 # to leave out step 5, SKIP_PACKAGE=1, SKIP_CHECKS=1 and SKIP_SERIES=1 to
 # leave out 6, 7 and 8, FUZZ_SECONDS (per target), SKIP_FUZZ=1,
 # SKIP_SANITIZE=1 to leave out 9, 10.
@@ -149,48 +152,38 @@ if [ $build_ok = 1 ]; then
     # shellcheck disable=SC2086
     meson test -C "$bld" --print-errorlogs ${MESON_TEST_ARGS:-} < /dev/null
     if [ -f "$bld/meson-logs/testlog.json" ]; then
-        # counts, and a line per skipped test with its reason (the test's
-        # "SKIP: ..." line), kept for the end
-        read -r p f s < <(python3 - "$bld/meson-logs/testlog.json" "$skips" "$(id -u)" "$fails" <<'PY'
-import json, sys
-n = {"p": 0, "f": 0, "s": 0}
-suites = {}
-with open(sys.argv[2], "a") as out:
-    for line in open(sys.argv[1]):
-        line = line.strip()
-        if not line:
-            continue
-        t = json.loads(line)
-        r = t.get("result")
-        for suite in t.get("suite", []):
-            suite = suite.split(":")[-1]
-            suites.setdefault(suite, []).append(r)
-        if r in ("OK", "EXPECTEDFAIL"):
-            n["p"] += 1
-        elif r == "SKIP":
-            n["s"] += 1
-            why = [l for l in (t.get("stdout") or t.get("stdo") or "").splitlines() if "SKIP" in l]
-            out.write("%s: %s\n" % (t.get("name"), why[-1].strip() if why else "no reason given"))
-        else:                   # FAIL, TIMEOUT, ERROR, UNEXPECTEDPASS
-            n["f"] += 1
-            with open(sys.argv[4], "a") as fails:
-                fails.write("meson test: %s: %s\n" % (t.get("name"), r))
-    # as root, a sim suite that skipped entirely is a failure: the
-    # simulated guest could not be made, and nothing end to end ran
-    sim = suites.get("sim", [])
-    if sys.argv[3] == "0" and sim and all(r == "SKIP" for r in sim):
-        n["f"] += 1
-        out.write("FAILED: every sim test skipped, as root: the simulated guest cannot run here\n")
-print(n["p"], n["f"], n["s"])
-PY
-        ) || { p=0; f=1; s=0; }
-        echo "meson test: $(( $(date +%s) - t0 ))" >> "$times"
+        # counts, and a line per skipped test with its reason, kept for the end
+        read -r p f s < <(testlog_count "$bld/meson-logs/testlog.json" "meson test" \
+            "$skips" "$fails" "$([ "$(id -u)" = 0 ] && echo sim-root)") || { p=0; f=1; s=0; }
         passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
     else
         echo "test: meson test wrote no testlog.json"
         failed=$((failed + 1))
     fi
-else
+    echo "meson test: $(( $(date +%s) - t0 ))" >> "$times"
+fi
+# the tests of suite 'valgrind' (unit-probe, fault-*) again, under
+# valgrind's memcheck (the test setup of app/test/meson.build)
+if [ $build_ok = 1 ] && [ "${SKIP_VALGRIND:-0}" = 1 ]; then
+    skip_step "meson test --setup valgrind" "SKIP_VALGRIND=1"
+elif [ $build_ok = 1 ]; then
+    step "meson test --setup valgrind --suite valgrind"
+    t0=$(date +%s)
+    rm -f "$bld/meson-logs/valgrind.json"
+    meson test -C "$bld" --print-errorlogs --setup valgrind --suite valgrind \
+        --logbase valgrind < /dev/null
+    if [ -f "$bld/meson-logs/valgrind.json" ]; then
+        read -r p f s < <(testlog_count "$bld/meson-logs/valgrind.json" "meson test --setup valgrind" \
+            "$skips" "$fails") || { p=0; f=1; s=0; }
+        passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+    else
+        echo "test: meson test --setup valgrind wrote no valgrind.json"
+        echo "meson test --setup valgrind: no valgrind.json" >> "$fails"
+        failed=$((failed + 1))
+    fi
+    echo "meson test --setup valgrind: $(( $(date +%s) - t0 ))" >> "$times"
+fi
+if [ $build_ok = 0 ]; then
     echo "test: the standalone build failed: no meson test can run"
     echo "standalone build: failed" >> "$fails"
     failed=$((failed + 1))
@@ -213,8 +206,9 @@ if [ $build_ok = 1 ]; then
     else
         failed=$((failed + 1))
         tail -n 30 "$nested_log"
-        echo "nested run: sim-vf_hotplug failed (exit $rc)" >> "$fails"
-        echo "nested-sim-vf_hotplug: $(grep -m1 'SKIP:' "$nested_log" 2>/dev/null || echo "failed (exit $rc)")" >> "$skips"
+        # a skip is a failure here: its reason (the TAP skip plan) says why
+        why=$(sed -n 's/^1\.\.0 # SKIP //p' "$bld/meson-logs/nested.txt" 2>/dev/null | head -n 1)
+        echo "nested run: sim-vf_hotplug failed (exit $rc)${why:+: skipped: $why}" >> "$fails"
     fi
 fi
 

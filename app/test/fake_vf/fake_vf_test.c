@@ -45,6 +45,7 @@
 #include <rte_ip.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
+#include <rte_version.h>
 
 #include "../test_fds.h"
 
@@ -67,17 +68,33 @@ static struct {
 	int close_ret;
 } ev;
 
+/*
+ * Output in TAP (meson test, protocol: 'tap'): a line per check, the rest
+ * as "# " comments, the plan at the end. While todo names a known defect,
+ * the checks are marked "# TODO <defect>": expected failures, and a pass
+ * (the defect gone) counts as a failure.
+ */
+static const char *todo;
+
+static void
+check_line(bool ok, const char *fmt, va_list ap)
+{
+	printf("%sok %u - ", ok ? "" : "not ", nb_pass + nb_fail);
+	vprintf(fmt, ap);
+	if (todo != NULL)
+		printf(" # TODO %s", todo);
+	printf("\n");
+}
+
 static void
 pass(const char *fmt, ...)
 {
 	va_list ap;
 
-	va_start(ap, fmt);
-	printf("PASS: ");
-	vprintf(fmt, ap);
-	printf("\n");
-	va_end(ap);
 	nb_pass++;
+	va_start(ap, fmt);
+	check_line(true, fmt, ap);
+	va_end(ap);
 }
 
 static void
@@ -85,12 +102,10 @@ fail(const char *fmt, ...)
 {
 	va_list ap;
 
-	va_start(ap, fmt);
-	printf("FAIL: ");
-	vprintf(fmt, ap);
-	printf("\n");
-	va_end(ap);
 	nb_fail++;
+	va_start(ap, fmt);
+	check_line(false, fmt, ap);
+	va_end(ap);
 }
 
 #define CHECK(cond, ...) \
@@ -117,8 +132,8 @@ fds_back(int fds)
 
 	if (n == fds)
 		return true;
-	printf("   %d fds, not %d:\n", n, fds);
-	test_fds_list("   ");
+	printf("#    %d fds, not %d:\n", n, fds);
+	test_fds_list("#    ");
 	return false;
 }
 
@@ -484,7 +499,7 @@ case_plain(const char *addr, const char *vf, const char *peer)
 	uint16_t port;
 	uint64_t t0;
 
-	printf("== plain: %s on %s (peer %s)\n", addr, vf, peer);
+	printf("# == plain: %s on %s (peer %s)\n", addr, vf, peer);
 	fds = test_fds_count();
 	snprintf(devargs, sizeof(devargs), "%s,foo=1", addr);
 	probe_must_fail(devargs, "unknown devarg");
@@ -587,7 +602,7 @@ case_plain(const char *addr, const char *vf, const char *peer)
 	CHECK(netdev_delete(vf) == 0, "delete %s", vf);
 	if (CHECK(wait_flag(&ev.rmv, 1, RMV_DEADLINE_MS),
 		  "RMV event within %d ms", RMV_DEADLINE_MS))
-		printf("   RMV after %.1f ms\n",
+		printf("#    RMV after %.1f ms\n",
 		       (__atomic_load_n(&ev.rmv_ns, __ATOMIC_ACQUIRE) - t0) / 1e6);
 	rte_delay_us_sleep(50 * 1000);
 	CHECK(ev.rmv == 1, "exactly one RMV event (%u)", ev.rmv);
@@ -612,7 +627,7 @@ case_mana(const char *addr, const char *vf1, const char *vf2,
 	uint16_t port;
 	uint64_t t0;
 
-	printf("== mana: %s with %s and %s\n", addr, vf1, vf2);
+	printf("# == mana: %s with %s and %s\n", addr, vf1, vf2);
 	fds = test_fds_count();
 	/*
 	 * From 23.11 ethdev frees its shared data when its last port and
@@ -657,7 +672,7 @@ case_mana(const char *addr, const char *vf1, const char *vf2,
 	netdev_delete(vf2);
 	if (CHECK(wait_flag(&ev.rmv, 1, RMV_DEADLINE_MS),
 		  "RMV event within %d ms", RMV_DEADLINE_MS))
-		printf("   RMV after %.1f ms\n",
+		printf("#    RMV after %.1f ms\n",
 		       (__atomic_load_n(&ev.rmv_ns, __ATOMIC_ACQUIRE) - t0) / 1e6);
 	CHECK(ev.close_ret == 0 && !rte_eth_dev_is_valid_port(port),
 	      "port closed by the RMV callback itself");
@@ -710,7 +725,7 @@ case_failsafe(const char *addr, const char *vf, const char *peer,
 	uint64_t end;
 	bool ok;
 
-	printf("== failsafe: %s on %s (created later), tap %s\n",
+	printf("# == failsafe: %s on %s (created later), tap %s\n",
 	       addr, vf, tap);
 	fds = test_fds_count();
 	if (!CHECK(rte_dev_probe("net_null_fvtest") == 0 &&
@@ -753,7 +768,7 @@ case_failsafe(const char *addr, const char *vf, const char *peer,
 	}
 	CHECK(ok && find_port(addr, &vf_port) == 0,
 	      "fail-safe plugged the VF in and sends through it");
-	printf("   placeholder port %u, fail-safe port %u, VF port %u\n",
+	printf("#    placeholder port %u, fail-safe port %u, VF port %u\n",
 	       null_port, fs_port, vf_port);
 	raw_send(rawfd, &fs_mac, &peer_mac, "fake_vf fs 2");
 	CHECK(port_wait(fs_port, 2, "fake_vf fs 2", WAIT_MS, NULL, NULL),
@@ -781,10 +796,17 @@ case_failsafe(const char *addr, const char *vf, const char *peer,
 		      fs_port);
 		close(tapfd);
 	}
-	if (null_port == 0)
-		printf("NOTE: fast path of port 0 %s after fail-safe removed a sub-device\n",
-		       port_fast_path_ok(null_port) ? "intact" :
-		       "RESET (DPDK 22.11 fail-safe releases the port twice)");
+	if (null_port == 0) {
+#if RTE_VERSION >= RTE_VERSION_NUM(22, 11, 0, 0) && \
+	RTE_VERSION < RTE_VERSION_NUM(23, 0, 0, 0)
+		/* 21.11 and 23.11 on keep it; 22.11 resets it */
+		todo = "DPDK 22.11 fail-safe releases the removed port twice";
+#endif
+		CHECK(port_fast_path_ok(null_port),
+		      "fast path of port 0 intact after fail-safe removed a"
+		      " sub-device");
+		todo = NULL;
+	}
 
 	rte_eth_dev_stop(fs_port);
 	rte_eth_dev_close(fs_port);
@@ -845,6 +867,9 @@ main(int argc, char **argv)
 	}
 	rte_mempool_free(pool);
 	rte_eal_cleanup();
-	printf("%u passed, %u failed\n", nb_pass, nb_fail);
-	return nb_fail == 0 && nb_pass > 0 ? 0 : 1;
+	printf("# %u passed, %u failed\n", nb_pass, nb_fail);
+	if (nb_pass + nb_fail == 0)
+		return 1; /* no check ran: the run broke off */
+	printf("1..%u\n", nb_pass + nb_fail);
+	return 0;
 }

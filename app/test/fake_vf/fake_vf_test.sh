@@ -17,9 +17,10 @@ test_bin=$1
 plugin=$(realpath "$2")
 mkfakepci=$3
 
+# the test cannot run here: TAP's skip plan (fake_vf_test speaks TAP)
 skip() {
-	echo "SKIP: $*"
-	exit 77
+	echo "1..0 # SKIP $*"
+	exit 0
 }
 
 [ "$(id -u)" = 0 ] || skip "needs root (network and mount namespaces)"

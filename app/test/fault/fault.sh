@@ -13,7 +13,8 @@
 #   WORK_BASE  the build directory (for the sysfs tree and plugin links)
 # FAULT_VERBOSE=1 copies EAL's and the driver's log to stderr;
 # FAULT_TEST_WRAPPER="valgrind --leak-check=full" runs the program under a tool.
-# CASE-valgrind runs CASE under memcheck and fails on definitely lost
+# CASE-valgrind, or VSC_TEST_VALGRIND=1 (meson test --setup valgrind),
+# runs CASE under memcheck and fails on definitely lost
 # blocks or memory errors with a driver frame (as unit/probe.sh does):
 # the malloc side of "no leak", which the program itself cannot see.
 
@@ -31,6 +32,7 @@ base=$(realpath -m "$3")
 case=$4
 name=fault-$case
 vg=
+[ "${VSC_TEST_VALGRIND:-0}" = 1 ] && case=$case-valgrind
 if [[ $case == *-valgrind ]]; then
 	vg=1
 	case=${case%-valgrind}
@@ -87,12 +89,12 @@ fi
 sandbox_cmd "$pmd_dir" "$work"
 unit_run "${SANDBOX_CMD[@]}" ip netns exec "$ns" env "${env[@]}" \
 	"${wrap[@]}" "$bin" "${eal[@]}" -- "$work" "$case"
-rc=$?
-[ -n "$vg" ] || exit $rc
+unit_tap_ran fault_test $?
+[ -n "$vg" ] || { unit_tap_plan; exit 0; }
 
 if [ ! -s "$vglog" ]; then
-	echo "no valgrind log"
-	exit 1
+	unit_not_ok "valgrind wrote its log"
+	exit 0
 fi
 cp "$vglog" "$base/$name.log"
 echo "# full log: $base/$name.log"
@@ -121,16 +123,16 @@ blocks() {
 echo "# valgrind: $(grep -E 'definitely lost:' "$vglog" | sed 's/^==[0-9]*== *//')"
 lost=$(blocks 'definitely lost in loss record' 1000)
 if [ -n "$lost" ]; then
-	echo "FAIL: definitely lost blocks allocated by the driver:"
-	echo "$lost"
-	rc=1
+	unit_not_ok "valgrind: no definitely lost block allocated by the driver"
+	echo "$lost" | sed 's/^/# /'
 else
-	echo "# definitely lost bytes attributable to vdev_netvsc: 0"
+	unit_ok "valgrind: no definitely lost block allocated by the driver"
 fi
 bad=$(blocks '^==[0-9]+== (Invalid|Conditional|Use of uninit|Syscall param)' 3)
 if [ -n "$bad" ]; then
-	echo "FAIL: memory errors in driver frames:"
-	echo "$bad"
-	rc=1
+	unit_not_ok "valgrind: no memory error in driver frames"
+	echo "$bad" | sed 's/^/# /'
+else
+	unit_ok "valgrind: no memory error in driver frames"
 fi
-exit $rc
+unit_tap_plan

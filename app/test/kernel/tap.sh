@@ -9,14 +9,15 @@
 # say "fails" without it, and the driver names what is missing.
 #
 # Usage: tap.sh TAP_SH UNIT_TAP   (app/test/unit/tap.sh and its test_tap)
+# Output: TAP, one check per run (unit-tap's own lines as comments).
 
 set -u
 [ $# = 2 ] || { echo "usage: $0 TAP_SH UNIT_TAP" >&2; exit 2; }
 [ -n "${VM_JOB:-}" ] ||
-	{ echo "SKIP: runs inside the kernel tier's VM (app/test/kernel/vm.sh)"; exit 77; }
+	{ echo "1..0 # SKIP runs inside the kernel tier's VM (app/test/kernel/vm.sh)"; exit 0; }
 modules="sch_multiq sch_ingress cls_flower act_mirred"
 block=/etc/modprobe.d/vsc-kernel-tap.conf
-failed=0
+n=0
 
 # run BLOCKED EXPECT: unit-tap with module BLOCKED kept out ("" for none);
 # EXPECT is what the driver must say ("works" or the missing module)
@@ -31,18 +32,17 @@ run() {
 	echo "# --- with ${1:-every module}${1:+ kept out}"
 	out=$(bash "$TAP_SH" "$UNIT_TAP" 2>&1)
 	rc=$?
-	grep -E '^(driver|tap PMD|FAIL|unit-tap)' <<< "$out"
-	if [ $rc != 0 ]; then
-		echo "FAIL: unit-tap exited $rc with ${1:-every module}"
-		failed=$((failed + 1))
-	elif [ "$2" = works ] && ! grep -q '^driver: tap remote= works$' <<< "$out"; then
-		echo "FAIL: the driver should say tap remote= works"
-		failed=$((failed + 1))
-	elif [ "$2" != works ] && ! grep -q "^driver: tap remote= cannot work, missing: $2\$" <<< "$out"; then
-		echo "FAIL: the driver should name $2, and only it, as missing"
-		failed=$((failed + 1))
+	grep -E '^(# driver|# tap PMD|not ok|# unit-tap|1\.\.0)' <<< "$out" | sed 's/^\([^#]\)/# \1/'
+	n=$((n + 1))
+	if [ $rc != 0 ] || grep -qE '^not ok|^1\.\.0 # SKIP' <<< "$out" ||
+	   ! grep -qE '^1\.\.[1-9]' <<< "$out"; then
+		echo "not ok $n - with ${1:-every module}: unit-tap passes (exit status $rc)"
+	elif [ "$2" = works ] && ! grep -q '^# driver: tap remote= works$' <<< "$out"; then
+		echo "not ok $n - with ${1:-every module}: the driver says tap remote= works"
+	elif [ "$2" != works ] && ! grep -q "^# driver: tap remote= cannot work, missing: $2\$" <<< "$out"; then
+		echo "not ok $n - with ${1:-every module}: the driver names $2, and only it, as missing"
 	else
-		echo "PASS: with ${1:-every module}: driver and tap PMD agree (${2})"
+		echo "ok $n - with ${1:-every module}: driver and tap PMD agree (${2})"
 	fi
 }
 
@@ -53,5 +53,4 @@ run sch_multiq sch_multiq
 run cls_flower cls_flower
 run "" works
 rm -f "$block"
-echo "kernel-tap: $failed failed"
-[ $failed = 0 ]
+echo "1..$n"

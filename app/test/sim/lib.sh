@@ -30,11 +30,32 @@ SIM_NAME=$(basename "$0" .sh)
 : "${FAILSAFE_PLUGIN=$SIM_TOP/build/failsafe/librte_net_failsafe.so}"
 : "${SIM_LOGDIR:=$SIM_TOP/build/app/test/sim/logs}"
 
+# Output: the Test Anything Protocol (meson test's protocol: 'tap'): one
+# "ok N - ..." / "not ok N - ..." line per check, everything else a "# "
+# line, the plan "1..N" at the end (finish). A known defect's check is
+# marked "# TODO <defect>" (SIM_TODO=<defect> before pass/fail/check...):
+# meson counts it as an expected failure while it fails, and its pass
+# (the defect gone) as a failure. The exit status is 0 once the plan is
+# out (the verdict is in the lines). SIM_EXIT_STATUS=1, for callers that
+# read the status (devtools/soak.sh, the install test, autopkgtest):
+# 1 when a check failed, 77 when the scenario cannot run here.
 SIM_PASS=0
 SIM_FAIL=0
+SIM_TODO_N=0
+SIM_SKIP_N=0
 SIM_FAILED=()
 
-skip() { echo "SKIP: $*"; exit 77; }
+# skip REASON: the scenario cannot run here: TAP's skip plan (before any
+# check), or, once checks ran, the end with the reason as a comment
+skip() {
+	if [ $((SIM_PASS + SIM_FAIL + SIM_TODO_N + SIM_SKIP_N)) = 0 ]; then
+		echo "1..0 # SKIP $*"
+		[ "${SIM_EXIT_STATUS:-0}" = 1 ] && exit 77
+		exit 0
+	fi
+	echo "# SKIP: the rest: $*"
+	finish
+}
 # dpdk_at_least MAJOR.MINOR: the DPDK the scenario runs on (DPDK_VERSION,
 # from meson) is that release or a later one
 dpdk_at_least() {
@@ -44,11 +65,44 @@ dpdk_at_least() {
 }
 log() { echo "# $*"; }
 
-pass() { SIM_PASS=$((SIM_PASS + 1)); echo "PASS: $*"; }
+# sim_result ok|not-ok TEXT: one TAP line, its number the count so far;
+# the first line of TEXT is the description (a '#' there would start a
+# directive), further lines follow as comments
+sim_result() {
+	local n=$((SIM_PASS + SIM_FAIL + SIM_TODO_N + SIM_SKIP_N)) first=${2%%$'\n'*} todo=
+	first=${first//#/_}
+	[ -n "${SIM_TODO:-}" ] && todo=" # TODO ${SIM_TODO//#/_}"
+	if [ "$1" = ok ]; then
+		echo "ok $n - $first$todo"
+	else
+		echo "not ok $n - $first$todo"
+	fi
+	[ "$first" = "$2" ] || printf '%s\n' "${2#*$'\n'}" | sed 's/^/#   /'
+}
+
+pass() {
+	if [ -n "${SIM_TODO:-}" ]; then
+		# the defect is gone: meson counts it (UNEXPECTEDPASS) as a failure
+		SIM_TODO_N=$((SIM_TODO_N + 1))
+		SIM_FAILED+=("$* (passed: the defect \"$SIM_TODO\" is gone)")
+	else
+		SIM_PASS=$((SIM_PASS + 1))
+	fi
+	sim_result ok "$*"
+}
+# sim_skip_check DESCRIPTION REASON: a check that cannot run here
+sim_skip_check() {
+	SIM_SKIP_N=$((SIM_SKIP_N + 1))
+	echo "ok $((SIM_PASS + SIM_FAIL + SIM_TODO_N + SIM_SKIP_N)) - ${1//#/_} # SKIP ${2//#/_}"
+}
 fail() {
-	SIM_FAIL=$((SIM_FAIL + 1))
-	SIM_FAILED+=("$*")
-	echo "FAIL: $*"
+	if [ -n "${SIM_TODO:-}" ]; then
+		SIM_TODO_N=$((SIM_TODO_N + 1))
+	else
+		SIM_FAIL=$((SIM_FAIL + 1))
+		SIM_FAILED+=("$*")
+	fi
+	sim_result not-ok "$*"
 }
 
 # check DESCRIPTION COMMAND...: pass when COMMAND succeeds
@@ -103,43 +157,45 @@ SIM_DEFECTS=()
 sim_defect() { SIM_DEFECTS+=("$*"); }
 
 # finish_stock DEFECTS: the end of a scenario run on the distro's fail-safe,
-# whose known DEFECTS it must show (meson: should_fail). Exit 1 (XFAIL)
-# when a check failed and sim_defect recorded its signature, 0 (XPASS,
-# which meson counts as a failure) when every check passed: the distro
-# fixed them, 99 (ERROR) when checks failed without the signature.
+# whose known DEFECTS it must show (meson: should_fail). A failed check
+# with the defects' signature (sim_defect) makes the test FAIL, which
+# meson turns into EXPECTEDFAIL; every check passing, UNEXPECTEDPASS
+# (a failure): the distro fixed them; checks failed without the
+# signature: exit 99 (meson: ERROR).
 finish_stock() {
-	echo
-	echo "$SIM_NAME: $SIM_PASS passed, $SIM_FAIL failed (the distro's fail-safe)"
+	local n=$((SIM_PASS + SIM_FAIL + SIM_TODO_N + SIM_SKIP_N))
+	log "$SIM_NAME: $SIM_PASS passed, $SIM_FAIL failed (the distro's fail-safe)"
 	if [ $SIM_FAIL = 0 ]; then
-		echo "XPASS: the distro's fail-safe passed: its defects ($1) are gone (update the guide and README)"
+		log "XPASS: the distro's fail-safe passed: its defects ($1) are gone (update the guide and README)"
+		echo "1..$n"
 		exit 0
 	elif [ ${#SIM_DEFECTS[@]} -gt 0 ]; then
-		echo "XFAIL: DPDK fail-safe defects: $1"
-		printf '  %s
-' "${SIM_DEFECTS[@]}"
-		exit 1
+		log "XFAIL: DPDK fail-safe defects: $1"
+		printf '%s\n' "${SIM_DEFECTS[@]}" | sed 's/^/#   /'
+		echo "1..$n"
+		exit 0
 	fi
-	echo "failed checks, without the defects' signature:"
-	printf '  %s
-' "${SIM_FAILED[@]}"
+	log "failed checks, without the defects' signature:"
+	printf '%s\n' "${SIM_FAILED[@]}" | sed 's/^/#   /'
+	echo "1..$n"
 	exit 99
 }
 
-# the end of every scenario
+# the end of every scenario: the plan
 finish() {
-	echo
-	if [ $SIM_FAIL -gt 0 ]; then
-		echo "failed checks:"
-		printf '  %s\n' "${SIM_FAILED[@]}"
-		if [ -s "$SIM_LOG" ]; then
-			echo "--- last lines of $SIM_LOG"
-			tail -n "${SIM_LOG_TAIL:-40}" "$SIM_LOG"
-			echo "---"
+	if [ ${#SIM_FAILED[@]} -gt 0 ]; then
+		log "failed checks:"
+		printf '%s\n' "${SIM_FAILED[@]}" | sed 's/^/#   /'
+		if [ -s "${SIM_LOG:-}" ]; then
+			log "--- last lines of $SIM_LOG"
+			tail -n "${SIM_LOG_TAIL:-40}" "$SIM_LOG" | sed 's/^/# /'
+			log "---"
 		fi
 	fi
-	echo "$SIM_NAME: $SIM_PASS passed, $SIM_FAIL failed"
-	[ $SIM_FAIL = 0 ]
-	exit $?
+	log "$SIM_NAME: $SIM_PASS passed, $SIM_FAIL failed, $SIM_TODO_N of known defects (TODO)"
+	echo "1..$((SIM_PASS + SIM_FAIL + SIM_TODO_N + SIM_SKIP_N))"
+	[ "${SIM_EXIT_STATUS:-0}" = 1 ] && [ ${#SIM_FAILED[@]} -gt 0 ] && exit 1
+	exit 0
 }
 
 # ---------------------------------------------------------------------------
@@ -195,7 +251,10 @@ sim_setup() {
 		fs=(--failsafe "$FAILSAFE_PLUGIN")
 		SIM_FAILSAFE="ours ($FAILSAFE_PLUGIN)"
 	fi
-	sg_create $upstream "${fs[@]}" || skip "cannot create a simulated guest"
+	# as root, nothing above stops it: a guest that cannot be made is a
+	# failure (simguest's error is above)
+	sg_create $upstream "${fs[@]}" ||
+		{ fail "create a simulated guest (simguest create failed)"; finish; }
 	log "fail-safe: $SIM_FAILSAFE"
 	log "guest: $SG_ID"
 	sg_on_exit sim_app_kill
@@ -337,7 +396,7 @@ app_start() {
 		return 1
 	fi
 	echo ">>> $line" >> "$SIM_LOG"
-	[ "${SIM_VERBOSE:-0}" = 1 ] && echo "  < $line"
+	[ "${SIM_VERBOSE:-0}" = 1 ] && echo "#  < $line"
 	if [ "$line" != "eal-init ok" ]; then
 		echo "vsc_app: $line" >&2
 		app_reap
@@ -353,11 +412,11 @@ app_cmd() {
 	APP_LINES=()
 	[ -n "$APP_PID" ] || { echo "app_cmd $cmd: no vsc_app" >&2; return 2; }
 	echo "<<< $cmd" >> "$SIM_LOG"
-	[ "${SIM_VERBOSE:-0}" = 1 ] && echo "  > $cmd"
+	[ "${SIM_VERBOSE:-0}" = 1 ] && echo "#  > $cmd"
 	printf '%s\n' "$cmd" >&"$APP_IN" 2>/dev/null || { app_reap; return 2; }
 	while IFS= read -r -t "$t" -u "$APP_OUT" line; do
 		echo ">>> $line" >> "$SIM_LOG"
-		[ "${SIM_VERBOSE:-0}" = 1 ] && echo "  < $line"
+		[ "${SIM_VERBOSE:-0}" = 1 ] && echo "#  < $line"
 		case $line in
 		"ok "*) return 0 ;;
 		"err "*) return 1 ;;
@@ -439,7 +498,7 @@ app_run() {
 	mapfile -t APP_LINES <<< "$out"
 	printf '>>> %s\n' "${APP_LINES[@]}" >> "$SIM_LOG"
 	echo "=== exit $APP_RC" >> "$SIM_LOG"
-	[ "${SIM_VERBOSE:-0}" = 1 ] && printf '  < %s\n' "${APP_LINES[@]}"
+	[ "${SIM_VERBOSE:-0}" = 1 ] && printf '#  < %s\n' "${APP_LINES[@]}"
 	return $APP_RC
 }
 

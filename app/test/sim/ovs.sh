@@ -496,8 +496,10 @@ ovs_ours "ours, class=eth,mac=" "class=eth,mac=$MAC"
 # upstream's port takes the MAC of its first sub-device probed: where
 # tap's remote= works, its tap's, eth1's; the contrast needs a kernel
 # without it
+UPSTREAM_MAC_DEFECT="upstream's driver: its port's MAC is random without a sub-device at its creation"
 if sim_tap_expected; then
-	log "upstream: skipped: tap's remote= works here, its tap gives upstream's port eth1's MAC"
+	sim_skip_check "upstream: class=eth,mac= finds eth1's port" \
+		"tap's remote= works here: its tap gives upstream's port eth1's MAC"
 	expect_eq "nothing in the host's OVS directories" "$(host_ovs_state)" "$HOST_OVS0"
 	finish
 fi
@@ -519,9 +521,14 @@ if ovs_start "${UP_EXTRA[@]}"; then
 		"options:dpdk-devargs=\"class=eth,mac=$UMAC\"" >> "$SIM_LOG" 2>&1
 	err=$(iface_get dpdk-mac error)
 	log "upstream: class=eth,mac=$UMAC: error \"$err\""
-	expect_match "upstream: class=eth,mac= finds no port (error)" "$err" \
-		"Error attaching device 'class=eth,mac=$UMAC'"
-	expect_eq "upstream: class=eth,mac= has no OpenFlow port" "$(iface_get dpdk-mac ofport)" -1
+	# upstream's defect, expected failures until it is fixed: its port
+	# takes the MAC of its first sub-device probed, none here (no VF,
+	# no tap), so the port has a random MAC and eth1's finds nothing
+	SIM_TODO=$UPSTREAM_MAC_DEFECT \
+		expect_eq "upstream: class=eth,mac= finds eth1's port (no error)" "$err" "[]"
+	SIM_TODO=$UPSTREAM_MAC_DEFECT \
+		expect_match "upstream: class=eth,mac= has an OpenFlow port" \
+		"$(iface_get dpdk-mac ofport)" '^[1-9][0-9]*$'
 	vsctl add-port $BR $PORT -- set Interface $PORT type=dpdk \
 		options:dpdk-devargs=net_failsafe_vsc0 >> "$SIM_LOG" 2>&1
 	expect_eq "upstream: net_failsafe_vsc0: no error" "$(iface_get $PORT error)" "[]"
@@ -529,7 +536,8 @@ if ovs_start "${UP_EXTRA[@]}"; then
 		"$(iface_get $PORT ofport)" '^[1-9][0-9]*$'
 	umac=$(iface_get $PORT mac_in_use)
 	log "upstream: net_failsafe_vsc0 has MAC $umac, eth1 $UMAC"
-	check "upstream: the port's MAC is not eth1's ($umac)" test "$umac" != "$UMAC"
+	SIM_TODO=$UPSTREAM_MAC_DEFECT \
+		check "upstream: the port has eth1's MAC ($umac)" test "$umac" = "$UMAC"
 	check "upstream: OVS stopped" ovs_stop
 else
 	fail "upstream: OVS did not start: $(tail -n 3 "$OVS_LOG" | tr '\n' ' ')"

@@ -78,20 +78,17 @@ fi
 # check, so a secondary's rte_eal_cleanup closes the primary's fail-safe
 # ports through the shared data (its sub-devices, fd_str strdup'ed by the
 # primary, free()d by the secondary); the primary then aborts in free()
-# at its own exit. Reported as NOTEs, not failures.
+# at its own exit (seen from 22.11 to 26.07; 21.11 exits 0): an expected
+# failure (TODO) there, until fail-safe is fixed.
 if [ -n "$FAKE_VF_PLUGIN" ] && [ $HAVE_VF = 0 ]; then
 	sg_add_vf eth1 $PCI --name enP30832s1
-	if app_cmd "wait-vf $PCI 5000" 40; then
-		log "NOTE: primary still attaches a VF after the secondaries exited"
-	else
-		log "NOTE: primary no longer attaches a VF after the secondaries exited (fail-safe 22.11)"
-	fi
+	check "primary: still attaches a VF after the secondaries exited" \
+		app_cmd "wait-vf $PCI 5000" 40
 fi
 app_stop
-if [ "$APP_RC" = 0 ]; then
-	pass "primary: exit status 0"
-else
-	log "NOTE: primary exit status $APP_RC after secondaries with fail-safe ports exited (fail-safe 22.11 bug, see above)"
-fi
+todo=
+dpdk_at_least 22.11 &&
+	todo="fail-safe: a secondary's rte_eal_cleanup() frees the primary's fail-safe data, the primary aborts in free() at exit"
+SIM_TODO=$todo expect_eq "primary: exit status" "$APP_RC" 0
 
 finish

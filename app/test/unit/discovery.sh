@@ -19,14 +19,14 @@ unit_gc "$base"
 work=$(mktemp -d "$base/discovery.$$.XXXXXX") || exit 1
 unit_at_exit "rm -rf --one-file-system '$work'"
 
-rc=0
 for phase in small big; do
 	ns="unit-disc-$phase-$$"
-	unit_netns "$ns" || { echo "cannot create netns $ns"; exit 1; }
+	unit_netns "$ns" || { echo "# cannot create netns $ns"; exit 1; }
 	echo "# phase $phase in netns $ns"
 	start=$(date +%s%N)
-	unit_run ip netns exec "$ns" "$bin" "$phase" "$work" || rc=1
+	unit_run ip netns exec "$ns" "$bin" "$phase" "$work"
+	unit_tap_ran "phase $phase" $?
 	echo "# phase $phase: $((($(date +%s%N) - start) / 1000000)) ms"
 	ip netns del "$ns"
 done
-exit $rc
+unit_tap_plan

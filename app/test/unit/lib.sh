@@ -2,15 +2,40 @@
 # Copyright 2026 The vdev_netvsc authors
 #
 # Sourced by the unit test scripts that need root and namespaces: skipping
-# (exit 77 with a one-line reason), and network namespaces that are always
-# deleted, whatever way the script ends.
+# (TAP's "1..0 # SKIP reason"), their output in TAP with the checks of the
+# programs they run, and network namespaces that are always deleted,
+# whatever way the script ends.
 
 UNIT_NETNS=()
 UNIT_CLEANUP=()
 
 unit_skip() {
-	echo "SKIP: $*"
-	exit 77
+	echo "1..0 # SKIP $*"
+	exit 0
+}
+
+# TAP: the programs a script runs (unit.h) print unnumbered lines and
+# append their count to UNIT_TAP_COUNT; the script's own checks
+# (unit_ok, unit_not_ok) add theirs; unit_tap_plan prints the plan, and
+# leaves it out when a program broke off (a "not ok" line says so)
+UNIT_TAP_COUNT=$(mktemp "${TMPDIR:-/tmp}/unit-tap-count.XXXXXX") || exit 1
+export UNIT_TAP_COUNT
+UNIT_CLEANUP+=("rm -f '$UNIT_TAP_COUNT'")
+UNIT_TAP_OWN=0
+UNIT_TAP_BROKEN=0
+unit_ok() { UNIT_TAP_OWN=$((UNIT_TAP_OWN + 1)); echo "ok - ${*//#/_}"; }
+unit_not_ok() { UNIT_TAP_OWN=$((UNIT_TAP_OWN + 1)); echo "not ok - ${*//#/_}"; }
+# unit_tap_ran WHAT STATUS: a program's exit status: not 0, it broke off
+unit_tap_ran() {
+	[ "$2" = 0 ] && return 0
+	UNIT_TAP_BROKEN=1
+	unit_not_ok "$1 ran to its end (exit status $2)"
+}
+unit_tap_plan() {
+	local n
+	[ $UNIT_TAP_BROKEN = 0 ] || return 0
+	n=$(awk '{ n += $1 } END { print n + 0 }' "$UNIT_TAP_COUNT")
+	echo "1..$((n + UNIT_TAP_OWN))"
 }
 
 unit_cleanup() {

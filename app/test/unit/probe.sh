@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright 2026 The vdev_netvsc authors
 #
-# unit-probe-cycles / unit-probe-valgrind: run test_probe, an EAL program
-# given our plugin with -d, in a network namespace with two veths.
+# unit-probe: run test_probe, an EAL program given our plugin with -d, in
+# a network namespace with two veths; 100 cycles, or 3 under valgrind's
+# memcheck (VSC_TEST_VALGRIND=1: meson test --setup valgrind), which must
+# show no definitely lost block and no memory error of the driver.
 #
 # Debian's EAL loads every plugin of its plugin directory at start-up,
 # its own librte_net_vdev_netvsc among them: test_probe runs in a
@@ -28,6 +30,7 @@ plugin=$(realpath "$2")
 pmd_dir=$3
 base=$4
 mode=$5
+[ "${VSC_TEST_VALGRIND:-0}" = 1 ] && mode=valgrind
 name=unit-probe-$mode
 
 unit_require_root "$name"
@@ -74,12 +77,12 @@ sandbox_cmd "$pmd_dir" "$work"
 unit_run "${SANDBOX_CMD[@]}" \
 	ip netns exec "$ns" env VDEV_NETVSC_SYSFS_ROOT="$work/sysfs" \
 	"${run[@]}" "${eal[@]}" -- "$plugin" vp0 vp1 "$cycles"
-rc=$?
+unit_tap_ran test_probe $?
 
 if [ "$mode" = valgrind ]; then
 	if [ ! -s "$vglog" ]; then
-		echo "no valgrind log"
-		exit 1
+		unit_not_ok "valgrind wrote its log"
+		exit 0
 	fi
 	cp "$vglog" "$base/valgrind.log"
 	echo "# full log: $base/valgrind.log"
@@ -98,11 +101,10 @@ if [ "$mode" = valgrind ]; then
 		END { if (inrec && rec ~ re) print rec }
 	' re="$ours_re" "$vglog")
 	if [ -n "$ours" ]; then
-		echo "FAIL: definitely lost blocks allocated by vdev_netvsc:"
-		echo "$ours"
-		rc=1
+		unit_not_ok "valgrind: no definitely lost block allocated by vdev_netvsc"
+		echo "$ours" | sed 's/^/# /'
 	else
-		echo "# definitely lost bytes attributable to vdev_netvsc: 0"
+		unit_ok "valgrind: no definitely lost block allocated by vdev_netvsc"
 	fi
 	errors=$(grep -E 'ERROR SUMMARY' "$vglog" | tail -1 |
 		sed 's/^==[0-9]*== *//')
@@ -119,9 +121,10 @@ if [ "$mode" = valgrind ]; then
 		inrec { rec = rec "\n" $0 }
 	' re="$ours_re" "$vglog")
 	if [ -n "$bad" ]; then
-		echo "FAIL: memory errors in vdev_netvsc frames:"
-		echo "$bad"
-		rc=1
+		unit_not_ok "valgrind: no memory error in vdev_netvsc frames"
+		echo "$bad" | sed 's/^/# /'
+	else
+		unit_ok "valgrind: no memory error in vdev_netvsc frames"
 	fi
 fi
-exit $rc
+unit_tap_plan

@@ -151,16 +151,15 @@ main(void)
 	struct seen seen;
 	int sender, ret, up = 0;
 
-	if (getuid() != 0 || unshare(CLONE_NEWNET) != 0) {
-		printf("SKIP: unit-monitor: needs root and network namespaces\n");
-		return UNIT_SKIP;
-	}
+	if (getuid() != 0 || unshare(CLONE_NEWNET) != 0)
+		return unit_skip("unit-monitor: needs root and network"
+				 " namespaces");
 	mon = vdev_netvsc_nl_monitor_open();
 	sender = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	if (mon == NULL || sender < 0 ||
 	    getsockname(vdev_netvsc_nl_monitor_fd(mon),
 			(struct sockaddr *)&self, &len) != 0) {
-		printf("FAIL: unit-monitor: cannot open the sockets\n");
+		printf("# unit-monitor: cannot open the sockets\n");
 		return 1;
 	}
 

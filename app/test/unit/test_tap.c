@@ -69,7 +69,7 @@ main(int argc, char **argv)
 	      strerror(-ours));
 	CHECK_INT(test_dir_entries("/sys/class/net"), links);
 	CHECK_INT(test_dir_entries("/proc/self/fd"), fds);
-	printf("driver: tap remote= %s%s%s\n", ours == 0 ? "works" : "cannot work",
+	printf("# driver: tap remote= %s%s%s\n", ours == 0 ? "works" : "cannot work",
 	       missing[0] != '\0' ? ", missing: " : "", missing);
 
 	unit_begin("the tap PMD itself");
@@ -87,7 +87,7 @@ main(int argc, char **argv)
 		CHECK_INT(rte_eth_dev_get_port_by_name(TAP_NAME, &port), 0);
 		CHECK_INT(rte_vdev_uninit(TAP_NAME), 0);
 	}
-	printf("tap PMD: remote=%s %s (rte_vdev_init: %d)\n", remote,
+	printf("# tap PMD: remote=%s %s (rte_vdev_init: %d)\n", remote,
 	       tap_ok ? "works" : "fails", tap);
 
 	unit_begin("agreement");
