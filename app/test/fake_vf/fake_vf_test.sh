@@ -6,7 +6,8 @@
 # Runs fake_vf_test in a throwaway network namespace with veth pairs and a
 # fake PCI tree, in a sandbox (../sandbox.sh) where EAL's plugin directory
 # holds every distro plugin but those that could claim the fake devices.
-# Exit 77 (skipped) when not root or namespaces are unavailable.
+# A TAP skip ("1..0 # SKIP <reason>") when not root or namespaces are
+# unavailable.
 # FAKE_VF_TEST_WRAPPER, if set, is put before the test binary (e.g.
 # "valgrind --leak-check=full").
 
