@@ -29,16 +29,19 @@
 #    Debian's 22.11 and to the same tarballs as step 5: one per tree
 # 8. devtools/upstream-series.sh: the upstream patch series against the
 #    26.07 tarball of ../shared/dpdk/ (or SERIES_TARBALL), applied and
-#    built patch by patch: one per patch (skipped without that tarball)
+#    built patch by patch, then the tree's check-git-log.sh on the whole
+#    series: one per patch and one for the commit messages (skipped
+#    without that tarball)
 # 9. devtools/fuzz.sh: each libFuzzer target (clang) for FUZZ_SECONDS (30)
 # 10. devtools/sanitize.sh: the unit, sim and fault suites built with ASan and UBSan
 # The last lines say which tests skipped and why; the very last one is
 # "N passed, N failed, N skipped": the meson tests
-# (build/meson-logs/testlog.json and valgrind.json), the nested run, one per row of the
-# release matrix, one per check of the package, one per tree of the DPDK
-# checks, one per patch of the
-# upstream series, one per fuzz target, and the sanitizer run's own count. As root,
-# a sim suite that skipped entirely counts as a failure.
+# (build/meson-logs/testlog.json and valgrind.json), the nested run, one
+# per row of the release matrix, one per check of the package, one per
+# tree of the DPDK checks, one per patch of the upstream series and one
+# for its commit messages, one per fuzz target, and the sanitizer run's
+# own count. As root, a sim suite that skipped entirely counts as a
+# failure.
 # Exit status: 0 when nothing failed.
 # Environment: BUILD_DIR (default build; under ~/.cache when the tree lies
 # below a world-writable directory such as /tmp), MESON_TEST_ARGS (extra meson test
