@@ -21,11 +21,9 @@
 set -u
 . "$(dirname "$0")/../unit/lib.sh"
 . "$(dirname "$0")/../sandbox.sh"
+. "$(dirname "$0")/../valgrind.sh"
 
-[ $# = 4 ] || {
-	echo "usage: $0 FAULT_TEST PMD_DIR WORK_BASE CASE" >&2
-	exit 2
-}
+unit_usage 4 $# "FAULT_TEST PMD_DIR WORK_BASE CASE"
 bin=$(realpath "$1")
 pmd_dir=$2
 base=$(realpath -m "$3")
@@ -41,12 +39,7 @@ fi
 unit_require_root "$name"
 why=$(sandbox_check "$pmd_dir" "$base" ${FAKE_VF_PLUGIN:+"$FAKE_VF_PLUGIN"}) ||
 	unit_skip "$name: $why"
-if [ -n "$vg" ]; then
-	command -v valgrind >/dev/null 2>&1 || unit_skip "$name needs valgrind"
-	# -Db_sanitize builds (devtools/sanitize.sh): ASan and memcheck exclude each other
-	LC_ALL=C readelf -d "$bin" 2>/dev/null | grep -q 'NEEDED.*libasan' &&
-		unit_skip "$name: built with AddressSanitizer, which valgrind cannot run"
-fi
+[ -z "$vg" ] || vg_require "$name" "$bin"
 if [ "$case" = tap ]; then
 	[ -c /dev/net/tun ] || unit_skip "$name needs /dev/net/tun"
 fi
@@ -65,10 +58,8 @@ ip -n "$ns" link set lo up || exit 1
 
 wrap=(${FAULT_TEST_WRAPPER:-})
 if [ -n "$vg" ]; then
-	vglog=$work/valgrind.log
-	wrap=(valgrind --tool=memcheck --leak-check=full
-		--show-leak-kinds=definite --errors-for-leak-kinds=definite
-		--num-callers=30 --log-file="$vglog")
+	vg_cmd "$work/valgrind.log"
+	wrap=("${VG_CMD[@]}")
 fi
 eal=(--no-huge -m 256 --no-shconf --no-telemetry -l 0
 	--log-level=lib.eal:error)
@@ -92,47 +83,8 @@ unit_run "${SANDBOX_CMD[@]}" ip netns exec "$ns" env "${env[@]}" \
 unit_tap_ran fault_test $?
 [ -n "$vg" ] || { unit_tap_plan; exit 0; }
 
-if [ ! -s "$vglog" ]; then
-	unit_not_ok "valgrind wrote its log"
-	exit 0
-fi
-cp "$vglog" "$base/$name.log"
-echo "# full log: $base/$name.log"
-# loss records and errors: blank-line separated blocks; ours name a
-# frame of the driver (vdev_netvsc_*, vsc_*) among the first DEPTH of
-# their stack: any frame for a leak (what the driver allocated through
-# DPDK or libnl is its to free), the first 3 for an error (not the tap
-# PMD's own, reached from a port the driver creates)
-ours_re='vdev_netvsc_[a-z]|[^a-z_]vsc_[a-z]'
-blocks() {
-	awk -v start="$1" -v depth="$2" '
-		function done() {
-			if (ours) print rec
-			inrec = 0
-		}
-		$0 ~ start { inrec = 1; rec = $0; frames = 0; ours = 0; next }
-		inrec && /^==[0-9]+== *$/ { done(); next }
-		inrec {
-			rec = rec "\n" $0
-			if ($0 ~ /(at|by) 0x/ && ++frames <= depth && $0 ~ re)
-				ours = 1
-		}
-		END { if (inrec) done() }
-	' re="$ours_re" "$vglog"
-}
-echo "# valgrind: $(grep -E 'definitely lost:' "$vglog" | sed 's/^==[0-9]*== *//')"
-lost=$(blocks 'definitely lost in loss record' 1000)
-if [ -n "$lost" ]; then
-	unit_not_ok "valgrind: no definitely lost block allocated by the driver"
-	echo "$lost" | sed 's/^/# /'
-else
-	unit_ok "valgrind: no definitely lost block allocated by the driver"
-fi
-bad=$(blocks '^==[0-9]+== (Invalid|Conditional|Use of uninit|Syscall param)' 3)
-if [ -n "$bad" ]; then
-	unit_not_ok "valgrind: no memory error in driver frames"
-	echo "$bad" | sed 's/^/# /'
-else
-	unit_ok "valgrind: no memory error in driver frames"
-fi
+# a driver frame anywhere in a leak's stack, among the first 3 of an
+# error's (not the tap PMD's own, reached from a port the driver creates)
+vg_check "$work/valgrind.log" "$base/$name.log" \
+	'vdev_netvsc_[a-z]|[^a-z_]vsc_[a-z]' 3 || exit 0
 unit_tap_plan

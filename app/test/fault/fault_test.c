@@ -58,6 +58,7 @@
 
 #include "../test_compat.h"
 #include "../test_fds.h"
+#include "../test_util.h"
 #if RTE_VERSION_NUM(22, 11, 0, 0) <= RTE_VERSION
 #include <dev_driver.h>
 #endif
@@ -426,29 +427,12 @@ recvmsg(int fd, struct msghdr *msg, int flags)
  * The world: a NetVSC, its VF when present, PCI fillers.
  */
 
-static void
-sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	ret = system(cmd);
-	if (ret != 0) {
-		fprintf(stderr, "command failed (%d): %s\n", ret, cmd);
-		exit(1);
-	}
-}
-
 /** The VF appears: sysfs first, then the netdevice, as the kernel does. */
 static void
 vf_add(const char *pci)
 {
 	tree_pci(root, pci, 0x15b3, 0xfffe, VF);
-	sh("ip link add " VF " address " NETVSC_MAC
+	test_sh("ip link add " VF " address " NETVSC_MAC
 	   " type veth peer name " VF "p && ip link set " VF " up");
 }
 
@@ -457,7 +441,7 @@ vf_del(const char *pci)
 {
 	char rel[PATH_MAX];
 
-	sh("ip link del " VF);
+	test_sh("ip link del " VF);
 	tree_netdev_remove(root, VF);
 	snprintf(rel, sizeof(rel), "bus/pci/devices/%s", pci);
 	tree_rmtree(root, rel);
@@ -472,14 +456,14 @@ world_create(const char *base)
 	root = tree_create(base);
 	setenv("VDEV_NETVSC_SYSFS_ROOT", root, 1);
 	tree_netvsc(root, "f8615163-0000-1000-8000-000000000001", NETVSC);
-	sh("ip link add " NETVSC " address " NETVSC_MAC " type veth peer name "
+	test_sh("ip link add " NETVSC " address " NETVSC_MAC " type veth peer name "
 	   NETVSC "p && ip link set " NETVSC " up && ip link set " NETVSC
 	   "p up");
 	for (i = 0; i != FILLERS; ++i) {
 		snprintf(name, sizeof(name), "pf%u", i);
 		snprintf(addr, sizeof(addr), "0000:10:%02x.0", i);
 		tree_pci(root, addr, 0x8086, 0x1515, name);
-		sh("ip link add %s type veth peer name %sp", name, name);
+		test_sh("ip link add %s type veth peer name %sp", name, name);
 	}
 }
 
@@ -1334,7 +1318,7 @@ case_sysfs(void)
 		      "the log line does not name " VF " and ENOENT");
 		/* the fault clears; the VF's next event finds it */
 		tree_rename(root, vanish_to, vanish_from);
-		sh("ip link set " VF " down && ip link set " VF " up");
+		test_sh("ip link set " VF " down && ip link set " VF " up");
 		CHECK(wait_vf(VF_PCI), "VF not offered once sysfs is back");
 		vf_del(VF_PCI);
 		CHECK(wait_vf(NULL), "VF still offered");
@@ -1411,7 +1395,7 @@ case_vfprobe(void)
 	}
 	fclose(f);
 	CHECK_INT(probe(), 0);
-	sh("sh %s %s " VF_PCI " 0x15b3 0xfffe " VF, mkfakepci, pci_dir);
+	test_sh("sh %s %s " VF_PCI " 0x15b3 0xfffe " VF, mkfakepci, pci_dir);
 	vf_add(VF_PCI);
 	CHECK(wait_vf(VF_PCI), "VF not offered");
 	msleep(300);
@@ -1440,7 +1424,7 @@ case_vfprobe(void)
 	CHECK(rte_eth_dev_get_port_by_name(VF_PCI, &port) != 0,
 	      "the VF port outlives its fail-safe port");
 	vf_del(VF_PCI);
-	sh("rm -rf %s/" VF_PCI, pci_dir);
+	test_sh("rm -rf %s/" VF_PCI, pci_dir);
 	check_flat("VF probe failed");
 	if (unit_failed != 0)
 		log_dump(mark);

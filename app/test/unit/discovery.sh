@@ -10,7 +10,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-[ $# = 2 ] || { echo "usage: $0 TEST_DISCOVERY BASE_DIR" >&2; exit 2; }
+unit_usage 2 $# "TEST_DISCOVERY BASE_DIR"
 bin=$1
 base=$2
 unit_require_root unit-discovery

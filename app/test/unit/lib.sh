@@ -9,6 +9,14 @@
 UNIT_NETNS=()
 UNIT_CLEANUP=()
 
+# unit_usage WANT GOT WORDS: unless the script got WANT arguments (GOT),
+# says "usage: SCRIPT WORDS" and exits 2
+unit_usage() {
+	[ "$1" = "$2" ] && return 0
+	echo "usage: $0 $3" >&2
+	exit 2
+}
+
 unit_skip() {
 	echo "1..0 # SKIP $*"
 	exit 0

@@ -20,11 +20,9 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/../sandbox.sh"
+. "$(dirname "$0")/../valgrind.sh"
 
-[ $# = 5 ] || {
-	echo "usage: $0 TEST_PROBE PLUGIN PMD_DIR WORK_BASE cycles|valgrind" >&2
-	exit 2
-}
+unit_usage 5 $# "TEST_PROBE PLUGIN PMD_DIR WORK_BASE cycles|valgrind"
 bin=$(realpath "$1")
 plugin=$(realpath "$2")
 pmd_dir=$3
@@ -35,12 +33,7 @@ name=unit-probe-$mode
 
 unit_require_root "$name"
 why=$(sandbox_check "$pmd_dir" "$plugin" "$base") || unit_skip "$name: $why"
-if [ "$mode" = valgrind ]; then
-	command -v valgrind >/dev/null 2>&1 || unit_skip "$name needs valgrind"
-	# -Db_sanitize builds (devtools/sanitize.sh): ASan and memcheck exclude each other
-	LC_ALL=C readelf -d "$plugin" 2>/dev/null | grep -q 'NEEDED.*libasan' &&
-		unit_skip "$name: the plugin is built with AddressSanitizer, which valgrind cannot run"
-fi
+[ "$mode" != valgrind ] || vg_require "$name" "$plugin"
 
 mkdir -p "$base"
 unit_gc "$base"
@@ -62,10 +55,8 @@ eal=(--no-huge -m 512 --no-shconf --no-pci --no-telemetry -l 0
 	-d "$plugin" --log-level=lib.eal:error)
 if [ "$mode" = valgrind ]; then
 	cycles=3
-	vglog=$work/valgrind.log
-	run=(valgrind --tool=memcheck --leak-check=full
-		--show-leak-kinds=definite --errors-for-leak-kinds=definite
-		--num-callers=30 --log-file="$vglog" "$bin")
+	vg_cmd "$work/valgrind.log"
+	run=("${VG_CMD[@]}" "$bin")
 else
 	cycles=100
 	run=("$bin")
@@ -79,52 +70,11 @@ unit_run "${SANDBOX_CMD[@]}" \
 	"${run[@]}" "${eal[@]}" -- "$plugin" vp0 vp1 "$cycles"
 unit_tap_ran test_probe $?
 
+# a frame of the driver or of the plugin file anywhere in a leak's or an
+# error's stack
 if [ "$mode" = valgrind ]; then
-	if [ ! -s "$vglog" ]; then
-		unit_not_ok "valgrind wrote its log"
+	vg_check "$work/valgrind.log" "$base/valgrind.log" \
+		'vdev_netvsc_[a-z]|[^a-z_]vsc_[a-z]|librte_net_vdev_netvsc' 1000 ||
 		exit 0
-	fi
-	cp "$vglog" "$base/valgrind.log"
-	echo "# full log: $base/valgrind.log"
-	# Loss records: blank-line separated blocks; ours name a frame of the
-	# driver (vdev_netvsc_*, vsc_*) or the plugin file.
-	ours_re='vdev_netvsc_[a-z]|[^a-z_]vsc_[a-z]|librte_net_vdev_netvsc'
-	summary=$(grep -E 'definitely lost:' "$vglog" | sed 's/^==[0-9]*== *//')
-	echo "# valgrind: ${summary:-no leak summary}"
-	ours=$(awk '
-		/definitely lost in loss record/ { inrec = 1; rec = $0; next }
-		inrec && /^==[0-9]+== *$/ {
-			if (rec ~ re) { print rec; n++ }
-			inrec = 0; next
-		}
-		inrec { rec = rec "\n" $0 }
-		END { if (inrec && rec ~ re) print rec }
-	' re="$ours_re" "$vglog")
-	if [ -n "$ours" ]; then
-		unit_not_ok "valgrind: no definitely lost block allocated by vdev_netvsc"
-		echo "$ours" | sed 's/^/# /'
-	else
-		unit_ok "valgrind: no definitely lost block allocated by vdev_netvsc"
-	fi
-	errors=$(grep -E 'ERROR SUMMARY' "$vglog" | tail -1 |
-		sed 's/^==[0-9]*== *//')
-	echo "# valgrind: ${errors:-no error summary}"
-	# invalid reads/writes in our frames are bugs too
-	bad=$(awk '
-		/^==[0-9]+== (Invalid|Conditional|Use of uninit|Syscall param)/ {
-			inrec = 1; rec = $0; next
-		}
-		inrec && /^==[0-9]+== *$/ {
-			if (rec ~ re) { print rec; n++ }
-			inrec = 0; next
-		}
-		inrec { rec = rec "\n" $0 }
-	' re="$ours_re" "$vglog")
-	if [ -n "$bad" ]; then
-		unit_not_ok "valgrind: no memory error in vdev_netvsc frames"
-		echo "$bad" | sed 's/^/# /'
-	else
-		unit_ok "valgrind: no memory error in vdev_netvsc frames"
-	fi
 fi
 unit_tap_plan

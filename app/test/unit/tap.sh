@@ -10,7 +10,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-[ $# = 1 ] || { echo "usage: $0 TEST_TAP" >&2; exit 2; }
+unit_usage 1 $# "TEST_TAP"
 bin=$1
 unit_require_root unit-tap
 [ -c /dev/net/tun ] || unit_skip "unit-tap needs /dev/net/tun"

@@ -21,6 +21,7 @@
 #include <rte_kvargs.h>
 #include <rte_log.h>
 
+#include "../test_util.h"
 #include "vdev_netvsc_private.h"
 #include "unit.h"
 
@@ -371,13 +372,8 @@ test_reuse(void)
 int
 main(void)
 {
-	vdev_netvsc_logtype =
-		rte_log_register_type_and_pick_level("pmd.net.vdev_netvsc",
-						     RTE_LOG_NOTICE);
-	if (vdev_netvsc_logtype < 0) {
-		fprintf(stderr, "cannot register the log type\n");
+	if (test_driver_log(&vdev_netvsc_logtype, false) != 0)
 		return 1;
-	}
 	test_valid();
 	test_invalid();
 	test_reuse();

@@ -36,6 +36,7 @@
 #include <rte_ether.h>
 #include <rte_log.h>
 
+#include "../test_util.h"
 #include "vdev_netvsc_private.h"
 #include "tree.h"
 #include "unit.h"
@@ -90,24 +91,6 @@ cleanup(void)
 	root = NULL;
 }
 
-/** Run a shell command in the namespace; the test stops when it fails. */
-static void __attribute__((format(printf, 1, 2)))
-sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	ret = system(cmd);
-	if (ret != 0) {
-		fprintf(stderr, "command failed (%d): %s\n", ret, cmd);
-		exit(1);
-	}
-}
-
 /** The number the output of a shell command starts with. */
 static long
 sh_number(const char *cmd)
@@ -132,33 +115,6 @@ ifindex_of(const char *name)
 		exit(1);
 	}
 	return idx;
-}
-
-static struct rte_ether_addr
-mac_of(const char *name)
-{
-	struct rte_ether_addr mac;
-	struct ifreq ifr;
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	if (fd < 0 || ioctl(fd, SIOCGIFHWADDR, &ifr) != 0) {
-		perror(name);
-		exit(1);
-	}
-	close(fd);
-	memcpy(&mac, ifr.ifr_hwaddr.sa_data, sizeof(mac));
-	return mac;
-}
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /** Take a snapshot for @p devargs with a fresh query socket. */
@@ -244,7 +200,7 @@ entry(const struct vdev_netvsc_snapshot *snap, const char *name,
 	CHECK(nd != NULL, "%s not in the snapshot", name);
 	if (nd == NULL)
 		return NULL;
-	mac = mac_of(name);
+	mac = test_mac_of(name);
 	CHECK(nd->link.ifindex == ifindex_of(name), "%s ifindex %d, kernel %d",
 	      name, nd->link.ifindex, ifindex_of(name));
 	CHECK(rte_is_same_ether_addr(&nd->link.mac, &mac), "%s MAC", name);
@@ -285,21 +241,21 @@ vf_of(const struct vdev_netvsc_snapshot *snap, const char *netvsc)
 static void
 small_setup(void)
 {
-	sh("ip link add vsc0 address " MAC0 " type bridge");
-	sh("ip link add vsc1 address " MAC1 " type bridge");
-	sh("ip link add vsc2 address " MAC2 " type bridge");
-	sh("ip link add vsc3 address " MAC3 " type bridge");
-	sh("ip link add vf0 address " MAC0 " type veth peer name vf0p");
-	sh("ip link set vf0 master vsc0");
-	sh("ip link add vf1 address " MAC1 " type veth peer name vf1p");
-	sh("ip link add vf3 address " MAC_VF3 " type veth peer name vf3p");
-	sh("ip link add decoy address " MAC2 " type veth peer name decoyp");
-	sh("ip link add plain0 address " MAC_PLAIN " type veth peer name plain0p");
-	sh("ip addr add 198.18.0.1/24 dev vsc0");
-	sh("ip addr add 2001:db8:1::1/64 dev vsc1 nodad");
-	sh("ip addr add fe80::1/64 dev vsc2 nodad");
-	sh("ip addr add 198.18.2.1/32 dev vf0");
-	sh("ip addr add 198.18.9.1/32 dev plain0");
+	test_sh("ip link add vsc0 address " MAC0 " type bridge");
+	test_sh("ip link add vsc1 address " MAC1 " type bridge");
+	test_sh("ip link add vsc2 address " MAC2 " type bridge");
+	test_sh("ip link add vsc3 address " MAC3 " type bridge");
+	test_sh("ip link add vf0 address " MAC0 " type veth peer name vf0p");
+	test_sh("ip link set vf0 master vsc0");
+	test_sh("ip link add vf1 address " MAC1 " type veth peer name vf1p");
+	test_sh("ip link add vf3 address " MAC_VF3 " type veth peer name vf3p");
+	test_sh("ip link add decoy address " MAC2 " type veth peer name decoyp");
+	test_sh("ip link add plain0 address " MAC_PLAIN " type veth peer name plain0p");
+	test_sh("ip addr add 198.18.0.1/24 dev vsc0");
+	test_sh("ip addr add 2001:db8:1::1/64 dev vsc1 nodad");
+	test_sh("ip addr add fe80::1/64 dev vsc2 nodad");
+	test_sh("ip addr add 198.18.2.1/32 dev vf0");
+	test_sh("ip addr add 198.18.9.1/32 dev plain0");
 
 	tree_netvsc(root, "3b0c8d6e-0000-4000-8000-000000000000", "vsc0");
 	tree_netvsc(root, "3b0c8d6e-0001-4000-8000-000000000000", "vsc1");
@@ -416,27 +372,27 @@ static void
 small_routed(void)
 {
 	unit_begin("routed policy");
-	sh("ip addr add 198.18.3.3/32 dev vsc3");
+	test_sh("ip addr add 198.18.3.3/32 dev vsc3");
 	CHECK_STR(selected(""), "vsc2");
-	sh("ip addr del 198.18.3.3/32 dev vsc3");
+	test_sh("ip addr del 198.18.3.3/32 dev vsc3");
 	CHECK_STR(selected(""), "vsc2,vsc3");
-	sh("ip addr add 2001:db8:3::3/128 dev vsc3 nodad");
+	test_sh("ip addr add 2001:db8:3::3/128 dev vsc3 nodad");
 	CHECK_STR(selected(""), "vsc2");
-	sh("ip addr del 2001:db8:3::3/128 dev vsc3");
-	sh("ip addr add fe80::3/64 dev vsc3 nodad");
-	sh("ip addr add fe80::33/64 dev vsc3 nodad");
+	test_sh("ip addr del 2001:db8:3::3/128 dev vsc3");
+	test_sh("ip addr add fe80::3/64 dev vsc3 nodad");
+	test_sh("ip addr add fe80::33/64 dev vsc3 nodad");
 	CHECK_STR(selected(""), "vsc2,vsc3");
 	/* routed ones are taken when named */
-	sh("ip addr add 198.18.3.3/32 dev vsc3");
+	test_sh("ip addr add 198.18.3.3/32 dev vsc3");
 	CHECK_STR(selected("iface=vsc3"), "vsc3");
-	sh("ip addr del 198.18.3.3/32 dev vsc3");
+	test_sh("ip addr del 198.18.3.3/32 dev vsc3");
 	/* an address on the VF does not make its NetVSC routed */
-	sh("ip addr add 2001:db8:f3::3/128 dev vf3 nodad");
+	test_sh("ip addr add 2001:db8:f3::3/128 dev vf3 nodad");
 	CHECK_STR(selected(""), "vsc2,vsc3");
 	/* all gone from vsc1: unrouted again */
-	sh("ip addr flush dev vsc1");
+	test_sh("ip addr flush dev vsc1");
 	CHECK_STR(selected(""), "vsc1,vsc2,vsc3");
-	sh("ip addr add 2001:db8:1::1/64 dev vsc1 nodad");
+	test_sh("ip addr add 2001:db8:1::1/64 dev vsc1 nodad");
 	CHECK_STR(selected(""), "vsc2,vsc3");
 }
 
@@ -452,11 +408,11 @@ small_rename(void)
 	const struct vdev_netvsc_netdev *vf;
 	int ret;
 
-	sh("ip link set vsc2 name vsc2r");
+	test_sh("ip link set vsc2 name vsc2r");
 	tree_netdev_rename(root, "vsc2", "vsc2r");
-	sh("ip link set vf0 name vf0r");
+	test_sh("ip link set vf0 name vf0r");
 	tree_netdev_rename(root, "vf0", "vf0r");
-	sh("ip link set vsc3 name vsc3r");
+	test_sh("ip link set vsc3 name vsc3r");
 	tree_netdev_rename(root, "vsc3", "vsc3r");
 	/* the kernel renames upper_ links after their master */
 	tree_unlink(root, "class/net/vf3/upper_vsc3");
@@ -625,10 +581,10 @@ big_setup(void)
 	fprintf(f, "addr add fe80::13/64 dev big3 nodad\n");
 	fprintf(f, "addr add 2001:db8:ffff::3/64 dev big3 nodad\n");
 	fclose(f);
-	t = now();
-	sh("ip -batch %s", batch);
+	t = test_now();
+	test_sh("ip -batch %s", batch);
 	printf("# created %d veth pairs, %d addresses in %.2f s\n", BIG_PAIRS,
-	       4 * BIG_PAIRS + 6, now() - t);
+	       4 * BIG_PAIRS + 6, test_now() - t);
 	tree_netvsc(root, "6d1e0b7a-0000-4000-8000-000000000000", "big0");
 	tree_netvsc(root, "6d1e0b7a-0001-4000-8000-000000000000", "big1");
 	tree_netvsc(root, "6d1e0b7a-0002-4000-8000-000000000000", "big2");
@@ -645,9 +601,9 @@ big_check(const char *mode)
 
 	unit_begin(mode);
 	for (i = 0; i != 3; ++i) {
-		t = now();
+		t = test_now();
 		ret = take("", &snap, &args);
-		t = now() - t;
+		t = test_now() - t;
 		best = RTE_MIN(best, t);
 		worst = RTE_MAX(worst, t);
 		CHECK_INT(ret, 0);
@@ -698,16 +654,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "usage: %s small|big BASE_DIR\n", argv[0]);
 		return 2;
 	}
-	vdev_netvsc_logtype =
-		rte_log_register_type_and_pick_level("pmd.net.vdev_netvsc",
-						     RTE_LOG_NOTICE);
-	if (vdev_netvsc_logtype < 0) {
-		fprintf(stderr, "cannot register the log type\n");
+	if (test_driver_log(&vdev_netvsc_logtype, true) != 0)
 		return 1;
-	}
-	/* The driver explains its refusals; only the checks matter here. */
-	if (getenv("UNIT_VERBOSE") == NULL)
-		rte_log_set_level(vdev_netvsc_logtype, RTE_LOG_EMERG);
 	root = tree_create(argv[2]);
 	atexit(cleanup);
 	setenv("VDEV_NETVSC_SYSFS_ROOT", root, 1);

@@ -38,6 +38,7 @@
 #include "../test_compat.h"
 #include "../test_fds.h"
 #include "../test_maps.h"
+#include "../test_util.h"
 
 #include "unit.h"
 
@@ -50,24 +51,6 @@
 static const char *plugin;
 static const char *iface0;
 static const char *iface1;
-
-static struct rte_ether_addr
-mac_of(const char *name)
-{
-	struct rte_ether_addr mac;
-	struct ifreq ifr;
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	if (fd < 0 || ioctl(fd, SIOCGIFHWADDR, &ifr) != 0) {
-		perror(name);
-		exit(1);
-	}
-	close(fd);
-	memcpy(&mac, ifr.ifr_hwaddr.sa_data, sizeof(mac));
-	return mac;
-}
 
 /**
  * Our plugin, and not the distro's, is mapped: every mapping of a
@@ -118,7 +101,7 @@ static void
 check_port(const char *iface, const char *want_name)
 {
 	struct rte_eth_dev_info info;
-	struct rte_ether_addr mac, want = mac_of(iface);
+	struct rte_ether_addr mac, want = test_mac_of(iface);
 	char name[RTE_ETH_NAME_MAX_LEN] = "";
 	char want_mac[RTE_ETHER_ADDR_FMT_SIZE], mac_arg[32];
 	const struct rte_devargs *da;
@@ -223,15 +206,6 @@ test_hotplug_poll(void)
 	}
 }
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void
 test_cycles(unsigned int cycles)
 {
@@ -247,7 +221,7 @@ test_cycles(unsigned int cycles)
 	fds_min = INT_MAX;
 	printf("# open fds before the cycles:\n");
 	test_fds_list("#   ");
-	t = now();
+	t = test_now();
 	for (i = 0; i != cycles; ++i) {
 		if (rte_vdev_init(INSTANCE, args) != 0 || ports() != 1)
 			bad_init++;
@@ -265,7 +239,7 @@ test_cycles(unsigned int cycles)
 			test_fds_list("#   ");
 		}
 	}
-	t = now() - t;
+	t = test_now() - t;
 	printf("# %u cycles in %.2f s (%.1f ms each); fds %d before, %d..%d"
 	       " after each cycle\n", cycles, t, cycles ? t * 1e3 / cycles : 0,
 	       fds0, fds_min, fds_max);
@@ -332,7 +306,7 @@ expect_refused(const char *args, int err)
 static void
 test_refused(void)
 {
-	struct rte_ether_addr mac = mac_of(iface0);
+	struct rte_ether_addr mac = test_mac_of(iface0);
 	char buf[512], m[RTE_ETHER_ADDR_FMT_SIZE];
 	unsigned int i;
 	int n = 0;
@@ -375,7 +349,7 @@ test_refused(void)
 static void
 test_quiet(void)
 {
-	struct rte_ether_addr mac = mac_of(iface0);
+	struct rte_ether_addr mac = test_mac_of(iface0);
 	char buf[64], m[RTE_ETHER_ADDR_FMT_SIZE];
 	int fds = test_fds_count_no_epoll();
 

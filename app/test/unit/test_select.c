@@ -17,6 +17,7 @@
 #include <rte_ether.h>
 #include <rte_log.h>
 
+#include "../test_util.h"
 #include "vdev_netvsc_private.h"
 #include "unit.h"
 
@@ -545,16 +546,8 @@ test_snapshot(void)
 int
 main(void)
 {
-	vdev_netvsc_logtype =
-		rte_log_register_type_and_pick_level("pmd.net.vdev_netvsc",
-						     RTE_LOG_NOTICE);
-	if (vdev_netvsc_logtype < 0) {
-		fprintf(stderr, "cannot register the log type\n");
+	if (test_driver_log(&vdev_netvsc_logtype, true) != 0)
 		return 1;
-	}
-	/* The driver logs its decisions; only the checks matter here. */
-	if (getenv("UNIT_VERBOSE") == NULL)
-		rte_log_set_level(vdev_netvsc_logtype, RTE_LOG_EMERG);
 	test_auto();
 	test_named();
 	test_mac_force_prefers_non_pci();

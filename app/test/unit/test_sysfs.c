@@ -18,6 +18,7 @@
 
 #include <rte_log.h>
 
+#include "../test_util.h"
 #include "vdev_netvsc_private.h"
 #include "tree.h"
 #include "unit.h"
@@ -394,13 +395,8 @@ main(int argc, char **argv)
 {
 	const char *base = argc > 1 ? argv[1] : ".";
 
-	vdev_netvsc_logtype =
-		rte_log_register_type_and_pick_level("pmd.net.vdev_netvsc",
-						     RTE_LOG_NOTICE);
-	if (vdev_netvsc_logtype < 0) {
-		fprintf(stderr, "cannot register the log type\n");
+	if (test_driver_log(&vdev_netvsc_logtype, false) != 0)
 		return 1;
-	}
 	root = tree_create(base);
 	atexit(cleanup);
 	build_guest();

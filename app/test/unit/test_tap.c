@@ -31,6 +31,7 @@
 
 #include "../test_fds.h"
 #include "unit.h"
+#include "../test_util.h"
 #include "vdev_netvsc_private.h"
 
 /* the unit tests define the logtype vdev_netvsc.c registers (weak) */
@@ -53,9 +54,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	remote = argv[1];
-	vdev_netvsc_logtype =
-		rte_log_register_type_and_pick_level("pmd.net.vdev_netvsc",
-						     RTE_LOG_NOTICE);
+	if (test_driver_log(&vdev_netvsc_logtype, false) != 0)
+		return 1;
 	if (if_nametoindex(remote) == 0) {
 		fprintf(stderr, "no interface %s\n", remote);
 		return 2;
