@@ -36,7 +36,7 @@
 # 10. devtools/sanitize.sh: the unit, sim and fault suites built with ASan and UBSan
 # The last lines say which tests skipped and why; the very last one is
 # "N passed, N failed, N skipped": the meson tests
-# (build/meson-logs/testlog.json and valgrind.json), the nested run, one
+# (build/meson-logs/testlog.json and testlog-valgrind.json), the nested run, one
 # per row of the release matrix, one per check of the package, one per
 # tree of the DPDK checks, one per patch of the upstream series and one
 # for its commit messages, one per fuzz target, and the sanitizer run's
@@ -172,16 +172,17 @@ if [ $build_ok = 1 ] && [ "${SKIP_VALGRIND:-0}" = 1 ]; then
 elif [ $build_ok = 1 ]; then
     step "meson test --setup valgrind --suite valgrind"
     t0=$(date +%s)
-    rm -f "$bld/meson-logs/valgrind.json"
-    meson test -C "$bld" --print-errorlogs --setup valgrind --suite valgrind \
-        --logbase valgrind < /dev/null
-    if [ -f "$bld/meson-logs/valgrind.json" ]; then
-        read -r p f s < <(testlog_count "$bld/meson-logs/valgrind.json" "meson test --setup valgrind" \
+    # meson names the log after the setup: testlog-valgrind.json
+    vg_log=$bld/meson-logs/testlog-valgrind.json
+    rm -f "$vg_log"
+    meson test -C "$bld" --print-errorlogs --setup valgrind --suite valgrind < /dev/null
+    if [ -f "$vg_log" ]; then
+        read -r p f s < <(testlog_count "$vg_log" "meson test --setup valgrind" \
             "$skips" "$fails") || { p=0; f=1; s=0; }
         passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
     else
-        echo "test: meson test --setup valgrind wrote no valgrind.json"
-        echo "meson test --setup valgrind: no valgrind.json" >> "$fails"
+        echo "test: meson test --setup valgrind wrote no ${vg_log##*/}"
+        echo "meson test --setup valgrind: no ${vg_log##*/}" >> "$fails"
         failed=$((failed + 1))
     fi
     echo "meson test --setup valgrind: $(( $(date +%s) - t0 ))" >> "$times"
