@@ -70,7 +70,8 @@ joined(int (*list)(struct vdev_netvsc_names *), int *ret)
 	CHECK(*ret == 0 || (names.count == 0 && names.name == NULL),
 	      "a list on error");
 	CHECK(names.count <= names.size);
-	qsort(names.name, names.count, IF_NAMESIZE, cmp_name);
+	if (names.count > 1) /* an empty list may have no array at all */
+		qsort(names.name, names.count, IF_NAMESIZE, cmp_name);
 	out[0] = '\0';
 	for (i = 0; i != names.count && len < sizeof(out); ++i)
 		len += snprintf(out + len, sizeof(out) - len, "%s%s",
