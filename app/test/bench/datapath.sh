@@ -31,7 +31,9 @@
 # Environment: VSC_PLUGIN, FAKE_VF_PLUGIN, FAILSAFE_PLUGIN, SIMGUEST (paths),
 # P7_ROUNDS (runs per cell, 6), P7_SECONDS (the measured window, 4),
 # P7_WARMUP (s, 2), P7_MODES ("txonly io"), BENCH_QUICK=1 (1 round of 2 s),
-# P7_HUGE (1: 2 MB hugepages, as DPDK applications run; 0: --no-huge).
+# P7_HUGE (1: 2 MB hugepages, as DPDK applications run; 0: --no-huge),
+# FS_COST (the fs_cost program, "" to skip it), P7_ALT_RUNS (its runs per
+# fail-safe and mode, 3).
 #
 # Hugepages matter here: with --no-huge every mbuf sits on its own 4 kB
 # page, and in this machine's VM a pass over a burst's mbufs then costs
@@ -52,9 +54,12 @@ if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	: "${P7_ROUNDS:=1}" "${P7_SECONDS:=2}" "${P7_WARMUP:=1}"
 fi
 : "${P7_ROUNDS:=6}" "${P7_SECONDS:=4}" "${P7_WARMUP:=2}"
-: "${P7_MODES:=txonly io}" "${P7_HUGE:=1}"
+: "${P7_MODES:=txonly io}" "${P7_HUGE:=1}" "${P7_ALT_RUNS:=3}"
 PCI=7870:00:02.0
 VF=enP30832s1
+# fs_cost's bare port: a second NetVSC's VF
+PCI2=7870:00:03.0
+VF2=enP30832s2
 
 say() { printf 'p7: %s\n' "$*"; }
 warn() { printf 'p7: warning: %s\n' "$*" >&2; }
@@ -265,6 +270,50 @@ for round in $(seq "$P7_ROUNDS"); do
 	done <<< "$cells"
 	say "round $round of $P7_ROUNDS done"
 done
+
+# The second measure: fs_cost (fs_cost.c), the fail-safe port and a bare
+# port of the same VF PMD in one process, bursts alternating in rounds of
+# a few milliseconds, so that a busy neighbour slows both alike. Each
+# guest gets a second NetVSC, eth2, whose VF is the bare port; the
+# fail-safe port is our driver's on eth1, its VF there at start.
+alt() {
+	local g=$1 fs=$2 mode=$3 run=$4 eal line
+	sg_use "$g"
+	OUTF=$LOG/p7alt-$run-$mode-$fs.out
+	eal=(-l 1 -m 512 --no-shconf --no-telemetry --file-prefix "p7alt-$$"
+	     -d "$PLUG/librte_net_fake_vf.so" -d "$PLUG/librte_net_vdev_netvsc.so"
+	     --vdev=net_vdev_netvsc0,iface=eth1,force=1 -a $PCI2)
+	if [ "$P7_HUGE" = 1 ]; then
+		eal+=(--huge-dir /run/dpdk/hugepages)
+	else
+		eal+=(--no-huge)
+	fi
+	echo "=== run $run $mode ($fs fail-safe): $FS_COST ${eal[*]}" > "$OUTF"
+	nsenter --net="/run/netns/$SG_GNS" --mount="$SG_DIR/mnt" -- \
+		env FAKE_VF_SINK=1 timeout 120 "$FS_COST" "${eal[@]}" -- "$mode" \
+		>> "$OUTF" 2>&1
+	line=$(grep '^fs_cost ' "$OUTF") || { warn "fs_cost $mode $fs: no result (see $OUTF)"; return 1; }
+	set -- $line
+	# fs_cost MODE rounds N bare_mpps X fs_mpps Y ratio R median M
+	{
+		echo "p7alt,$fs,$mode,$run,${10}"
+		echo "p7altbare,$fs,$mode,$run,$6"
+		echo "p7altfs,$fs,$mode,$run,$8"
+	} >> "$SAMPLES"
+}
+if [ -n "${FS_COST:-}" ] && [ -x "$FS_COST" ] && [ "$P7_ALT_RUNS" -gt 0 ]; then
+	for g in "$GO" "$GS"; do
+		vf_state "$g" 1 && sg_add_netvsc eth2 && sg_add_vf eth2 $PCI2 --name $VF2 ||
+			die "cannot add the bare VF to guest $g"
+	done
+	say "fs_cost: $P7_ALT_RUNS runs per fail-safe and mode, alternating"
+	for run in $(seq "$P7_ALT_RUNS"); do
+		for m in $P7_MODES; do
+			alt "$GO" ours "$m" "$run" || fails=$((fails + 1))
+			alt "$GS" stock "$m" "$run" || fails=$((fails + 1))
+		done
+	done
+fi
 [ $fails = 0 ] || warn "$fails runs gave no samples"
 [ $SHORT = 0 ] || say "$SHORT runs left out: their forwarding thread had the CPU less than 20 % of the time"
 echo "p7_short $SHORT" >> "$OUT/meta.txt"

@@ -11,6 +11,7 @@ BENCH_TOP=$(cd "$BENCH_HERE/../../.." && pwd)
 : "${VSC_PLUGIN:=$BENCH_TOP/build/librte_net_vdev_netvsc.so}"
 : "${VSC_APP:=$BENCH_TOP/build/app/test/sim/vsc_app}"
 : "${VSC_BENCH:=$BENCH_TOP/build/app/test/bench/vsc_bench}"
+: "${FS_COST:=$BENCH_TOP/build/app/test/bench/fs_cost}"
 # "" when the fake VF is not built
 : "${FAKE_VF_PLUGIN=$BENCH_TOP/build/app/test/fake_vf/librte_net_fake_vf.so}"
 : "${FAILSAFE_PLUGIN:=$BENCH_TOP/build/failsafe/librte_net_failsafe.so}"

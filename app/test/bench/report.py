@@ -364,11 +364,44 @@ def p7_lines():
                     missed.append("%s %s %s" % (m, lay, "-" if r is None else "%.3f" % r))
             out.append(line)
     what = "target ours >= %.2f x bare, %s, both layouts" % (P7_TARGET, " and ".join(modes))
+    out += p7_alt_lines()
     if missed:
         MISSED.append("P7 ours >= %.2f x bare (%s)" % (P7_TARGET, ", ".join(missed)))
         out.append("%s: NOT met (%s)" % (what, ", ".join(missed)))
     else:
         out.append("%s: met" % what)
+    return out
+
+
+def p7_alt_cells():
+    """fs_cost (datapath.sh): {(mode, fs): (median ratio, min, max, n,
+    median bare Mpps, median fail-safe Mpps)}"""
+    cells = {}
+    for m in P7_MODES:
+        for fs in ("stock", "ours"):
+            r = values("p7alt", fs, m)
+            if r:
+                cells[(m, fs)] = (median(r), min(r), max(r), len(r),
+                                  median(values("p7altbare", fs, m)),
+                                  median(values("p7altfs", fs, m)))
+    return cells
+
+
+def p7_alt_lines():
+    cells = p7_alt_cells()
+    if not cells:
+        return []
+    out = ["", "P7 in one process (fs_cost): the fail-safe port (VF at start) and a"
+           " bare port of the same VF PMD,",
+           "bursts alternating in rounds of a few ms; ratio = fail-safe Mpps /"
+           " bare Mpps of the same run (median of n runs, min-max)"]
+    head = "%-24s %7s %13s %3s %10s %10s" % ("mode, fail-safe", "ratio", "min-max",
+                                          "n", "bare Mpps", "fs Mpps")
+    out += [head, "-" * len(head)]
+    for (m, fs), (r, lo, hi, n, b, f) in sorted(cells.items()):
+        out.append("%-24s %7.3f %13s %3d %10s %10s" % (
+            "%s, %s" % (m, "distro's" if fs == "stock" else "ours"), r,
+            "%.3f-%.3f" % (lo, hi), n, fmt(b, "Mpps"), fmt(f, "Mpps")))
     return out
 
 
@@ -573,7 +606,23 @@ def md_p7():
         " %s s (`app/test/bench/datapath.sh`; runs per cell: %s). Target:"
         " ours at least %.2f of bare. Ratios to the bare VF:" % (
             " %s," % huge if huge else "", META.get("p7_seconds", "?"),
-            runs, P7_TARGET)) + [""] + md_grid(cells) + [""]
+            runs, P7_TARGET)) + [""] + md_grid(cells) + [""] + md_p7_alt()
+
+
+def md_p7_alt():
+    cells = p7_alt_cells()
+    if not cells:
+        return []
+    rows = [("Mode", "Fail-safe", "Ratio to bare", "Min-max", "Runs")]
+    for (m, fs), (r, lo, hi, n, _, _) in sorted(cells.items()):
+        rows.append(("`%s`" % m, "distro's" if fs == "stock" else "ours",
+                     "%.2f" % r, "%.2f-%.2f" % (lo, hi), str(n)))
+    return md_wrap(
+        "The same in one process (`fs_cost`, `app/test/bench/fs_cost.c`): the"
+        " fail-safe port, its VF there at start, and a bare port of the same"
+        " VF PMD, bursts alternating in rounds of a few milliseconds so that"
+        " whatever else the machine runs slows both alike:") + [""] + \
+        md_grid(rows) + [""]
 
 
 def main():
