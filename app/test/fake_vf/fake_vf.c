@@ -247,6 +247,39 @@ fake_vf_dev_start(struct rte_eth_dev *dev)
 	return 0;
 }
 
+/*
+ * Queues stop and start on a started port, and are set up again there
+ * (RTE_ETH_DEV_CAPA_RUNTIME_*), as mlx5's and MANA's are: fail-safe
+ * passes such a setup of its own queue on to its sub-devices.
+ */
+static int
+fake_vf_rx_queue_start(struct rte_eth_dev *dev, uint16_t qid)
+{
+	dev->data->rx_queue_state[qid] = RTE_ETH_QUEUE_STATE_STARTED;
+	return 0;
+}
+
+static int
+fake_vf_rx_queue_stop(struct rte_eth_dev *dev, uint16_t qid)
+{
+	dev->data->rx_queue_state[qid] = RTE_ETH_QUEUE_STATE_STOPPED;
+	return 0;
+}
+
+static int
+fake_vf_tx_queue_start(struct rte_eth_dev *dev, uint16_t qid)
+{
+	dev->data->tx_queue_state[qid] = RTE_ETH_QUEUE_STATE_STARTED;
+	return 0;
+}
+
+static int
+fake_vf_tx_queue_stop(struct rte_eth_dev *dev, uint16_t qid)
+{
+	dev->data->tx_queue_state[qid] = RTE_ETH_QUEUE_STATE_STOPPED;
+	return 0;
+}
+
 static int
 fake_vf_dev_stop(struct rte_eth_dev *dev)
 {
@@ -347,6 +380,8 @@ fake_vf_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 				       RTE_ETH_RSS_TCP;
 	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 	info->speed_capa = RTE_ETH_LINK_SPEED_10G;
+	info->dev_capa = RTE_ETH_DEV_CAPA_RUNTIME_RX_QUEUE_SETUP |
+			 RTE_ETH_DEV_CAPA_RUNTIME_TX_QUEUE_SETUP;
 	return 0;
 }
 
@@ -609,6 +644,10 @@ static const struct eth_dev_ops fake_vf_ops = {
 	.stats_reset = fake_vf_stats_reset,
 	.dev_infos_get = fake_vf_dev_infos_get,
 	.rx_queue_setup = fake_vf_rx_queue_setup,
+	.rx_queue_start = fake_vf_rx_queue_start,
+	.rx_queue_stop = fake_vf_rx_queue_stop,
+	.tx_queue_start = fake_vf_tx_queue_start,
+	.tx_queue_stop = fake_vf_tx_queue_stop,
 	.rx_queue_release = fake_vf_rx_queue_release,
 	.tx_queue_setup = fake_vf_tx_queue_setup,
 	.tx_queue_release = fake_vf_tx_queue_release,
