@@ -17,7 +17,9 @@
 #  2. --forward-mode=icmpecho, the fail-safe port is port 0 (the VF is kept
 #     from EAL's own probe with -b): answers before, while the VF is away
 #     (through the tap where this kernel lets tap's remote= work; none
-#     otherwise, the VF being the only path), and after its return.
+#     otherwise, the VF being the only path), and after its return; then
+#     after its queues were stopped, set up again and started on the
+#     started port.
 #  3. Two NetVSCs with a VF each, both ports answering pings: only eth2's
 #     VF goes and comes back; eth1 must answer every ping meanwhile.
 #
@@ -254,6 +256,23 @@ elif testpmd_start --vdev=net_vdev_netvsc0,iface=eth1 -b $PCI1 -b $PCI2 -- \
 	testpmd_wait 'Link status: ' 10
 	expect_eq "$label: VF back: port 0's link" \
 		"$(tail -n +$((n + 1)) "$TP_OUT" | sed -n 's/^Link status: *//p' | tail -n 1)" up
+	# queues set up again on the started port: fail-safe's new queues
+	# must reach the VF's (its fast bursts keep what they call per queue)
+	# (testpmd takes queue commands with its forwarding stopped)
+	testpmd_cmd stop
+	for q in rxq txq; do
+		testpmd_cmd "port 0 $q 0 stop"
+		testpmd_cmd "port 0 $q 0 setup"
+		testpmd_cmd "port 0 $q 0 start"
+	done
+	testpmd_cmd start
+	sleep 1
+	if grep -Eq 'Failed to setup (RX|TX) queue|Function not supported in PMD|Please stop forwarding first' "$TP_OUT"; then
+		fail "$label: queues set up again on the started port: $(grep -Em1 'Failed|not supported|Please stop' "$TP_OUT")"
+	else
+		pass "$label: queues set up again on the started port"
+	fi
+	expect_answers "$label: queues set up again: pings" "$(sim_pings eth1 10)" 10
 	testpmd_stop
 else
 	fail "$label: testpmd did not start: $(tail -3 "$TP_OUT" | tr '\n' ' ')"
