@@ -267,7 +267,9 @@ elif testpmd_start --vdev=net_vdev_netvsc0,iface=eth1 -b $PCI1 -b $PCI2 -- \
 	done
 	testpmd_cmd start
 	sleep 1
-	if grep -Eq 'Failed to setup (RX|TX) queue|Function not supported in PMD|Please stop forwarding first' "$TP_OUT"; then
+	if ! kill -0 "$TP_PID" 2>/dev/null; then
+		fail "$label: queues set up again on the started port: testpmd is gone"
+	elif grep -Eq 'Failed to setup (RX|TX) queue|Function not supported in PMD|Please stop forwarding first' "$TP_OUT"; then
 		fail "$label: queues set up again on the started port: $(grep -Em1 'Failed|not supported|Please stop' "$TP_OUT")"
 	else
 		pass "$label: queues set up again on the started port"
