@@ -57,6 +57,12 @@ fi
 : "${P7_MODES:=txonly io}" "${P7_HUGE:=1}" "${P7_ALT_RUNS:=3}"
 PCI=7870:00:02.0
 VF=enP30832s1
+# the EAL's memory: the guest's hugetlbfs, or none
+if [ "$P7_HUGE" = 1 ]; then
+	MEM_EAL=(--huge-dir /run/dpdk/hugepages)
+else
+	MEM_EAL=(--no-huge)
+fi
 # fs_cost's bare port: a second NetVSC's VF
 PCI2=7870:00:03.0
 VF2=enP30832s2
@@ -171,11 +177,7 @@ cell() {
 	eal=(-l 0-1 -m 512 --no-shconf --no-telemetry
 	     --file-prefix "p7-$$-$RUN" --log-level=pmd.net.failsafe:info
 	     -d "$PLUG/librte_net_fake_vf.so")
-	if [ "$P7_HUGE" = 1 ]; then
-		eal+=(--huge-dir /run/dpdk/hugepages)
-	else
-		eal+=(--no-huge)
-	fi
+	eal+=("${MEM_EAL[@]}")
 	case $layout in
 	bare) vf_state "$g" 1 && eal+=(-a $PCI) ;;
 	start-*) vf_state "$g" 1 &&
@@ -283,11 +285,7 @@ alt() {
 	eal=(-l 1 -m 512 --no-shconf --no-telemetry --file-prefix "p7alt-$$"
 	     -d "$PLUG/librte_net_fake_vf.so" -d "$PLUG/librte_net_vdev_netvsc.so"
 	     --vdev=net_vdev_netvsc0,iface=eth1,force=1 -a $PCI2)
-	if [ "$P7_HUGE" = 1 ]; then
-		eal+=(--huge-dir /run/dpdk/hugepages)
-	else
-		eal+=(--no-huge)
-	fi
+	eal+=("${MEM_EAL[@]}")
 	echo "=== run $run $mode ($fs fail-safe): $FS_COST ${eal[*]}" > "$OUTF"
 	nsenter --net="/run/netns/$SG_GNS" --mount="$SG_DIR/mnt" -- \
 		env FAKE_VF_SINK=1 timeout 120 "$FS_COST" "${eal[@]}" -- "$mode" \
